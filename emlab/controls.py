@@ -1,0 +1,192 @@
+"""The sidebar every page shares: data, model and view controls, bound to the URL.
+
+Every widget's key is its query-parameter name (``bind="query-params"``), so a link carries
+the exact data, model and view to another browser, and to another page of the app. Bound
+choice widgets put their *displayed* label in the URL, so their options are the stable ids
+themselves (``cov=diag``, ``init=kmeans``) and the explanation goes in the help text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from emlab import settings
+from emlab.settings import DataSettings, ModelSettings, ViewSettings
+from emlab.text import t
+from gmm_core import COVARIANCE_TYPES, INIT_METHODS
+
+ALPHA_CHOICES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+SESSION_DEFAULTS: dict[str, Any] = {"uploaded_dataset": None, "upload_id": "", "last_good": {}}
+
+
+def init_state() -> None:
+    """Create the non-widget session state every page relies on (idempotent)."""
+    for key, value in SESSION_DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = value.copy() if isinstance(value, dict) else value
+
+
+def _bound(widget, label: str, key: str, **kwargs):
+    return widget(label, key=key, bind="query-params", **kwargs)
+
+
+def data_controls() -> DataSettings:
+    """Sidebar controls for the data; returns what they say (generator controls only for synthetic data)."""
+    default = DataSettings()
+    sidebar = st.sidebar
+    sidebar.header(t("data.header"))
+    source = _bound(sidebar.selectbox, t("data.source"), "source", options=settings.SOURCES, help=t("data.source.help"))
+    if source != "synthetic":
+        return DataSettings(source=source)
+    layout = _bound(
+        sidebar.radio, t("data.layout"), "layout", options=settings.LAYOUTS, help=t("data.layout.help"), horizontal=True
+    )
+    n = _bound(
+        sidebar.slider,
+        t("data.n"),
+        "n",
+        min_value=settings.N_RANGE[0],
+        max_value=settings.N_RANGE[1],
+        value=default.n,
+        step=10,
+    )
+    k_true = _bound(
+        sidebar.slider,
+        t("data.k_true"),
+        "k_true",
+        min_value=settings.K_TRUE_RANGE[0],
+        max_value=settings.K_TRUE_RANGE[1],
+        value=default.k_true,
+    )
+    d = _bound(
+        sidebar.slider, t("data.d"), "d", min_value=settings.D_RANGE[0], max_value=settings.D_RANGE[1], value=default.d
+    )
+    alpha = _bound(
+        sidebar.select_slider,
+        t("data.alpha"),
+        "alpha",
+        options=ALPHA_CHOICES,
+        value=default.alpha,
+        help=t("data.alpha.help"),
+    )
+    separation, elongation = default.separation, default.elongation
+    if layout == "spread":
+        separation = _bound(
+            sidebar.slider,
+            t("data.separation"),
+            "sep",
+            min_value=settings.SEPARATION_RANGE[0],
+            max_value=settings.SEPARATION_RANGE[1],
+            value=default.separation,
+            step=0.5,
+            help=t("data.separation.help"),
+        )
+        elongation = _bound(
+            sidebar.slider,
+            t("data.elongation"),
+            "elong",
+            min_value=settings.ELONGATION_RANGE[0],
+            max_value=settings.ELONGATION_RANGE[1],
+            value=default.elongation,
+            step=0.5,
+            help=t("data.elongation.help"),
+        )
+    data_seed = _bound(
+        sidebar.number_input,
+        t("data.seed"),
+        "data_seed",
+        min_value=settings.SEED_RANGE[0],
+        max_value=settings.SEED_RANGE[1],
+        value=default.data_seed,
+        step=1,
+    )
+    return DataSettings(
+        source, int(n), int(k_true), int(d), float(alpha), int(data_seed), float(separation), float(elongation), layout
+    )
+
+
+def model_controls() -> ModelSettings:
+    """Sidebar controls for the model and the EM run."""
+    default = ModelSettings()
+    sidebar = st.sidebar
+    sidebar.header(t("model.header"))
+    k = _bound(
+        sidebar.slider, t("model.k"), "k", min_value=settings.K_RANGE[0], max_value=settings.K_RANGE[1], value=default.k
+    )
+    cov = _bound(sidebar.selectbox, t("model.cov"), "cov", options=COVARIANCE_TYPES, help=t("model.cov.help"))
+    init = _bound(
+        sidebar.selectbox,
+        t("model.init"),
+        "init",
+        options=INIT_METHODS,
+        index=INIT_METHODS.index(default.init),
+        help=t("model.init.help"),
+    )
+    model_seed = _bound(
+        sidebar.number_input,
+        t("model.seed"),
+        "model_seed",
+        min_value=settings.SEED_RANGE[0],
+        max_value=settings.SEED_RANGE[1],
+        value=default.model_seed,
+        step=1,
+    )
+    with sidebar.expander("EM options"):
+        reg_covar = _bound(
+            st.select_slider, t("model.reg_covar"), "reg", options=settings.REG_COVAR_CHOICES, value=default.reg_covar
+        )
+        max_iter = _bound(
+            st.slider,
+            t("model.max_iter"),
+            "max_iter",
+            min_value=settings.MAX_ITER_RANGE[0],
+            max_value=settings.MAX_ITER_RANGE[1],
+            value=default.max_iter,
+        )
+        tol = _bound(st.select_slider, t("model.tol"), "tol", options=settings.TOL_CHOICES, value=default.tol)
+    return ModelSettings(int(k), cov, init, float(reg_covar), int(max_iter), float(tol), int(model_seed))
+
+
+def view_controls(feature_names: tuple[str, ...]) -> ViewSettings:
+    """Sidebar controls for how the fit is drawn: which 2-D view, truth overlay, presentation mode."""
+    default = ViewSettings()
+    sidebar = st.sidebar
+    sidebar.header(t("view.header"))
+    n_features = len(feature_names)
+    projection, x_feature, y_feature = default.projection, 0, 1
+    if n_features > 2:
+        projection = _bound(
+            sidebar.radio,
+            t("view.projection"),
+            "view",
+            options=settings.PROJECTIONS,
+            help=t("view.projection.help"),
+            horizontal=True,
+        )
+        if projection == "features":
+            x_name = _bound(sidebar.selectbox, t("view.x"), "fx", options=feature_names, index=0)
+            y_name = _bound(sidebar.selectbox, t("view.y"), "fy", options=feature_names, index=1)
+            x_feature, y_feature = feature_names.index(x_name), feature_names.index(y_name)
+            if x_feature == y_feature:
+                sidebar.warning(t("warn.same_features"))
+    show_truth = _bound(sidebar.toggle, t("view.truth"), "truth", value=default.show_truth)
+    large = _bound(sidebar.toggle, t("view.large"), "big", value=default.large)
+    return ViewSettings(projection, int(x_feature), int(y_feature), bool(show_truth), bool(large))
+
+
+def uploaded_dataset():
+    """The data set uploaded on the 'Your own data' page in this session (or None) and its id."""
+    init_state()
+    return st.session_state["uploaded_dataset"], st.session_state["upload_id"]
+
+
+def remember(page: str, value) -> None:
+    """Keep ``value`` as the last good result of ``page``, shown again if a later setting fails."""
+    st.session_state["last_good"][page] = value
+
+
+def last_good(page: str):
+    """The last good result of ``page`` in this session, or None."""
+    return st.session_state["last_good"].get(page)

@@ -1,0 +1,249 @@
+"""Building blocks every figure shares: the 2-D view of the data, soft-coloured points, ellipses, means.
+
+Soft colouring: each component gets its own point trace whose colour runs from transparent to the
+component colour; a point's value in trace k is its responsibility gamma_nk (as uint8 0..255).
+Overlaid, a point owned by one component shows that colour and a shared point shows a blend, so
+uncertain points look uncertain. uint8 arrays travel as 1 byte per value (plotly's typed arrays),
+which keeps animation frames small.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from emlab.settings import ViewSettings
+from emlab.style import (
+    FONT_FAMILY,
+    NEUTRAL_POINT,
+    TRUTH_COLOR,
+    component_color,
+    component_name,
+    component_symbol,
+    rgba,
+    sizes,
+)
+from gmm_core import (
+    GMMParams,
+    ellipse_outlines,
+    feature_projection,
+    pca_projection,
+    project_components,
+    project_points,
+)
+
+ELLIPSE_LEVELS = (0.5, 0.95)
+ELLIPSE_DASH = {0.5: "dot", 0.95: "solid"}
+OUTLINE_POINTS = 48
+
+
+@dataclass(frozen=True, eq=False)
+class View2D:
+    """How D-dimensional data and components are seen on a 2-D chart.
+
+    ``matrix`` (D, 2) maps centred data to the screen: a feature selection (the 2-D marginal) or
+    the first two principal axes. One-feature data has no 2-D view (figures draw a histogram).
+    """
+
+    matrix: np.ndarray
+    center: np.ndarray
+    x_title: str
+    y_title: str
+
+    def points(self, X) -> np.ndarray:
+        return project_points(X, self.matrix, self.center).astype(np.float32)
+
+    def components(self, params: GMMParams) -> tuple[np.ndarray, np.ndarray]:
+        return project_components(params, self.matrix, self.center)
+
+
+def make_view(X: np.ndarray, feature_names, view: ViewSettings) -> View2D:
+    """The 2-D view the view settings ask for (raises ValueError for impossible choices)."""
+    n_features = X.shape[1]
+    if n_features < 2:
+        raise ValueError("One-feature data has no 2-D view; it is drawn as a histogram.")
+    if view.projection == "pca" and n_features > 2:
+        center, matrix, ratio = pca_projection(X)
+        return View2D(matrix, center, f"PC1 ({ratio[0]:.0%} of variance)", f"PC2 ({ratio[1]:.0%} of variance)")
+    x_feature, y_feature = view.x_feature, view.y_feature
+    if n_features == 2 or not (0 <= x_feature < n_features and 0 <= y_feature < n_features) or x_feature == y_feature:
+        x_feature, y_feature = 0, 1
+    matrix = feature_projection(n_features, (x_feature, y_feature))
+    return View2D(matrix, np.zeros(n_features), feature_names[x_feature], feature_names[y_feature])
+
+
+def axis_ranges(points: np.ndarray, *extra: np.ndarray, pad: float = 0.06) -> tuple[list[float], list[float]]:
+    """Fixed x and y ranges that hold ``points`` and any ``extra`` (M, 2) arrays, with padding."""
+    stacked = np.vstack([points, *[e.reshape(-1, 2) for e in extra]])
+    low, high = np.nanmin(stacked, axis=0), np.nanmax(stacked, axis=0)
+    span = np.where(high - low > 0, high - low, 1.0)
+    low, high = low - pad * span, high + pad * span
+    return [float(low[0]), float(high[0])], [float(low[1]), float(high[1])]
+
+
+def responsibility_shades(responsibilities: np.ndarray | None, n_components: int, n_points: int) -> np.ndarray:
+    """(K, N) uint8 colour strengths 0..255 from responsibilities (all zero before the first E-step)."""
+    if responsibilities is None:
+        return np.zeros((n_components, n_points), dtype=np.uint8)
+    return np.rint(np.asarray(responsibilities).T * 255).astype(np.uint8)
+
+
+def point_traces(points: np.ndarray, shades: np.ndarray, *, large: bool = False) -> list[go.Scatter]:
+    """A grey base trace plus one soft-coloured trace per component (see module docstring)."""
+    size = sizes(large)["point"]
+    base = go.Scatter(
+        x=points[:, 0],
+        y=points[:, 1],
+        mode="markers",
+        name="data",
+        hoverinfo="skip",
+        showlegend=False,
+        marker={"size": size, "color": NEUTRAL_POINT, "opacity": 0.35, "line": {"width": 0}},
+    )
+    traces = [base]
+    for k, shade in enumerate(shades):
+        color = component_color(k)
+        traces.append(
+            go.Scatter(
+                x=points[:, 0],
+                y=points[:, 1],
+                mode="markers",
+                name=f"{component_name(k)} points",
+                showlegend=False,
+                hoverinfo="skip",
+                marker={
+                    "size": size,
+                    "color": shade,
+                    "cmin": 0,
+                    "cmax": 255,
+                    "showscale": False,
+                    "colorscale": [[0.0, rgba(color, 0.0)], [1.0, rgba(color, 0.9)]],
+                    "line": {"width": 0},
+                },
+            )
+        )
+    return traces
+
+
+def ellipse_xy(means: np.ndarray, covariances: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of all K outlines at ``level`` in one array each, separated by NaN (one trace per level)."""
+    outlines = ellipse_outlines(means, covariances, level, OUTLINE_POINTS)
+    gap = np.full((outlines.shape[0], 1, 2), np.nan)
+    joined = np.concatenate([outlines, gap], axis=1).reshape(-1, 2).astype(np.float32)
+    return joined[:, 0], joined[:, 1]
+
+
+def ellipse_traces(means: np.ndarray, covariances: np.ndarray, *, large: bool = False, ghost: bool = False) -> list:
+    """One line trace per component and level (probability level in the legend), K * len(levels) traces."""
+    width = sizes(large)["line"] * (0.6 if ghost else 1.0)
+    traces = []
+    for level in ELLIPSE_LEVELS:
+        outlines = ellipse_outlines(means, covariances, level, OUTLINE_POINTS).astype(np.float32)
+        for k, outline in enumerate(outlines):
+            traces.append(
+                go.Scatter(
+                    x=outline[:, 0],
+                    y=outline[:, 1],
+                    mode="lines",
+                    hoverinfo="skip",
+                    name=f"{component_name(k)} {level:.0%} ellipse" + (" (before)" if ghost else ""),
+                    legendgroup=f"ellipse{level}",
+                    showlegend=False,
+                    line={
+                        "color": rgba(component_color(k), 0.35 if ghost else 1.0),
+                        "width": width,
+                        "dash": "dash" if ghost else ELLIPSE_DASH[level],
+                    },
+                )
+            )
+    return traces
+
+
+def truth_traces(params: GMMParams | None, view: View2D, *, large: bool = False) -> list:
+    """The true components as faint dashed 95% ellipses (empty when the truth is unknown)."""
+    if params is None:
+        return []
+    means, covariances = view.components(params)
+    x, y = ellipse_xy(means, covariances, 0.95)
+    return [
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines",
+            name="true components (95%)",
+            hoverinfo="skip",
+            line={"color": TRUTH_COLOR, "width": sizes(large)["line"] * 0.7, "dash": "dash"},
+            opacity=0.6,
+        )
+    ]
+
+
+def mean_trace(means: np.ndarray, *, large: bool = False, name: str = "means") -> go.Scatter:
+    """All K means as large labelled markers, one colour and symbol per component."""
+    n_components = len(means)
+    size = sizes(large)["mean"]
+    return go.Scatter(
+        x=means[:, 0].astype(np.float32),
+        y=means[:, 1].astype(np.float32),
+        mode="markers+text",
+        name=name,
+        text=[component_name(k) for k in range(n_components)],
+        textposition="top right",
+        textfont={"size": sizes(large)["font"], "color": [component_color(k) for k in range(n_components)]},
+        marker={
+            "size": size,
+            "color": [component_color(k) for k in range(n_components)],
+            "symbol": [component_symbol(k) for k in range(n_components)],
+            "line": {"color": "white", "width": 2},
+        },
+        hovertemplate="%{text}<br>mean (%{x:.3g}, %{y:.3g})<extra></extra>",
+    )
+
+
+def legend_entries(n_components: int, *, large: bool = False) -> list[go.Scatter]:
+    """Legend-only traces explaining colours, symbols and the two ellipse levels."""
+    entries = [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=component_name(k),
+            marker={"color": component_color(k), "symbol": component_symbol(k), "size": sizes(large)["mean"] * 0.7},
+        )
+        for k in range(n_components)
+    ]
+    for level in ELLIPSE_LEVELS:
+        entries.append(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=f"{level:.0%} ellipse",
+                line={"color": "#333333", "dash": ELLIPSE_DASH[level], "width": sizes(large)["line"]},
+            )
+        )
+    return entries
+
+
+def base_layout(x_range, y_range, x_title: str, y_title: str, *, large: bool = False, height: int = 620) -> dict:
+    """Layout shared by the scatter figures: fixed ranges, readable fonts, legend on the right."""
+    size = sizes(large)
+    return {
+        "template": "plotly_white",
+        "height": height,
+        "font": {"family": FONT_FAMILY, "size": size["font"]},
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
+        "xaxis": {"range": x_range, "title": {"text": x_title}, "zeroline": False, "autorange": False},
+        "yaxis": {"range": y_range, "title": {"text": y_title}, "zeroline": False, "autorange": False},
+        "legend": {"orientation": "v", "x": 1.01, "y": 1.0, "font": {"size": size["font"] * 0.9}},
+        "hovermode": "closest",
+    }
+
+
+def display_subset(n_points: int, limit: int, seed: int = 0) -> np.ndarray:
+    """Indices of at most ``limit`` points to draw (all of them when there are few enough), sorted."""
+    if n_points <= limit:
+        return np.arange(n_points)
+    return np.sort(np.random.default_rng(seed).choice(n_points, size=limit, replace=False))

@@ -1,0 +1,33 @@
+"""What every page does first: page config, session state, and the navigation links.
+
+Pages are files in ``pages/`` (Streamlit's multipage mode), each runnable on its own when opened
+cold by URL; all of them call :func:`setup_page` first. The sidebar shows our own links (with
+labels from the text catalogue) instead of Streamlit's file-name navigation.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from emlab.controls import init_state
+from emlab.text import t
+
+PAGES = (
+    ("app.py", "nav.playground", ":material/play_circle:"),
+    ("pages/1_Step_through.py", "nav.step", ":material/footprint:"),
+    ("pages/2_How_the_data_is_made.py", "nav.story", ":material/casino:"),
+    ("pages/3_How_many_components.py", "nav.choose_k", ":material/bar_chart:"),
+    ("pages/4_When_EM_goes_wrong.py", "nav.pitfalls", ":material/warning:"),
+    ("pages/5_Your_own_data.py", "nav.upload", ":material/upload_file:"),
+)
+
+
+def setup_page(title_key: str) -> None:
+    """Configure the page, make sure session state exists, and draw the navigation."""
+    st.set_page_config(page_title=f"{t(title_key)} - {t('app.title')}", layout="wide", initial_sidebar_state="expanded")
+    init_state()
+    with st.sidebar:
+        st.markdown(f"### {t('app.title')}")
+        for path, label_key, icon in PAGES:
+            st.page_link(path, label=t(label_key), icon=icon)
+        st.divider()

@@ -1,0 +1,93 @@
+"""Pure functions from settings to data and EM histories: the maths the pages call (no Streamlit).
+
+Errors the user can fix surface as ``ValueError`` with a message from the core; pages catch it,
+show it, and keep the last good picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from emlab.settings import DataSettings, ModelSettings
+from gmm_core import (
+    DataSet,
+    EMState,
+    GMMParams,
+    load_iris,
+    load_old_faithful,
+    prepare,
+    run_em,
+    sample_mixture,
+)
+from gmm_core.init import initialize
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedData:
+    """A data set ready to fit, with the truth when it is known."""
+
+    name: str
+    X: np.ndarray
+    feature_names: tuple[str, ...]
+    labels: np.ndarray | None = None
+    true_params: GMMParams | None = None
+    counts: np.ndarray | None = None
+
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.X.shape[1]
+
+
+def load_data(settings: DataSettings, uploaded: DataSet | None = None) -> LoadedData:
+    """The data set the settings describe (``uploaded`` supplies the "upload" source)."""
+    if settings.source == "synthetic":
+        sample = sample_mixture(
+            settings.n,
+            settings.k_true,
+            settings.d,
+            concentration=settings.alpha,
+            separation=settings.separation,
+            elongation=settings.elongation,
+            layout=settings.layout,
+            random_state=settings.data_seed,
+        )
+        names = tuple(f"x{i + 1}" for i in range(settings.d))
+        return LoadedData("Synthetic", sample.X, names, sample.labels, sample.params, sample.counts)
+    if settings.source == "old_faithful":
+        return _from_dataset(load_old_faithful())
+    if settings.source == "iris":
+        return _from_dataset(load_iris())
+    if settings.source == "upload":
+        if uploaded is None:
+            raise ValueError("No uploaded data yet: open the 'Your own data' page and upload a CSV file.")
+        return _from_dataset(uploaded)
+    raise ValueError(f"Unknown data source {settings.source!r}.")
+
+
+def _from_dataset(dataset: DataSet) -> LoadedData:
+    return LoadedData(dataset.name, dataset.X, dataset.feature_names, dataset.labels)
+
+
+def starting_params(data: LoadedData, model: ModelSettings) -> GMMParams:
+    """The starting parameters the model settings ask for."""
+    return initialize(
+        prepare(data.X),
+        model.k,
+        model.init,
+        covariance_type=model.cov,
+        reg_covar=model.reg_covar,
+        random_state=model.model_seed,
+    )
+
+
+def fit_history(data: LoadedData, model: ModelSettings, start: GMMParams | None = None) -> list[EMState]:
+    """Every half-step of EM on ``data`` with ``model`` (from ``start`` when given)."""
+    if start is None:
+        start = starting_params(data, model)
+    return run_em(data.X, start, reg_covar=model.reg_covar, max_iter=model.max_iter, tol=model.tol)
