@@ -8,6 +8,7 @@ from gmm_core._checks import COVARIANCE_TYPES
 from gmm_core.datasets import DataSet, load_iris, load_old_faithful
 from gmm_core.em import EMState, PreparedData, e_step, em_steps, m_step, prepare, run_em, weighted_log_prob
 from gmm_core.estimator import GaussianMixtureEM
+from gmm_core.explain import MStepTerms, ResponsibilityTerms, m_step_terms, responsibility_terms
 from gmm_core.generate import MixtureSample, sample_mixture
 from gmm_core.geometry import (
     component_densities_1d,
@@ -31,8 +32,10 @@ __all__ = [
     "EMState",
     "GMMParams",
     "GaussianMixtureEM",
+    "MStepTerms",
     "MixtureSample",
     "PreparedData",
+    "ResponsibilityTerms",
     "SelectionResult",
     "adjusted_rand_index",
     "aic",
@@ -52,12 +55,14 @@ __all__ = [
     "load_old_faithful",
     "log_likelihood",
     "m_step",
+    "m_step_terms",
     "match_components",
     "match_labels",
     "pca_projection",
     "prepare",
     "project_components",
     "project_points",
+    "responsibility_terms",
     "run_em",
     "sample_mixture",
     "select_n_components",
