@@ -91,3 +91,9 @@ def fit_history(data: LoadedData, model: ModelSettings, start: GMMParams | None 
     if start is None:
         start = starting_params(data, model)
     return run_em(data.X, start, reg_covar=model.reg_covar, max_iter=model.max_iter, tol=model.tol)
+
+
+def constant_features(data: LoadedData) -> tuple[str, ...]:
+    """Names of the features that take one value only (EM can fit them only through reg_covar)."""
+    spread = np.ptp(data.X, axis=0)
+    return tuple(name for name, value in zip(data.feature_names, spread, strict=True) if value == 0)
