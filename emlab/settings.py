@@ -56,7 +56,7 @@ class ModelSettings:
     reg_covar: float = 1e-6
     max_iter: int = 100
     tol: float = 1e-3
-    model_seed: int = 1
+    model_seed: int = 5  # with data_seed 0: a slow start, then the means find all three clusters (28 iterations)
 
 
 @dataclass(frozen=True)
