@@ -93,7 +93,7 @@ def test_the_example_file_reads_cleanly():
 
 
 def test_semicolons_with_decimal_commas():
-    table = parse_csv("a;b\n1,5;2,25\n3,0;-4,5\n7;8\n".encode(), "eu.csv")
+    table = parse_csv(b"a;b\n1,5;2,25\n3,0;-4,5\n7;8\n", "eu.csv")
     assert table.delimiter == ";" and table.decimal_comma
     np.testing.assert_array_equal(table.data.to_numpy(), [[1.5, 2.25], [3.0, -4.5], [7.0, 8.0]])
 
@@ -108,7 +108,7 @@ def test_tabs():
     ("encoded", "label"),
     [
         ("größe,weite\n1,2\n3,4\n".encode("latin-1"), "Windows-1252"),
-        ("größe,weite\n1,2\n3,4\n".encode("utf-8"), "UTF-8"),
+        ("größe,weite\n1,2\n3,4\n".encode(), "UTF-8"),
         ("größe,weite\n1,2\n3,4\n".encode("utf-8-sig"), "UTF-8"),
         ("größe\tweite\r\n1\t2\r\n3\t4\r\n".encode("utf-16"), "UTF-16"),
         ("größe,weite\n1,2\n3,4\n".encode("utf-16-le"), "UTF-16"),
