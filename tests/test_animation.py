@@ -1,0 +1,244 @@
+"""The animation figures as pure functions: frames, what they carry, and what plotly.js will show.
+
+plotly.js shows a frame by merging it onto its ``baseframe`` chain (``Plots.computeFrame``);
+``computed_frame`` below does the same in Python, so the tests check the picture a student sees
+at every slider position, not just the JSON.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from emlab.figures import animation
+from emlab.figures.animation import (
+    SHADE_TOP,
+    animated_figure,
+    animated_histogram,
+    animation_indices,
+    state_figure,
+    state_traces,
+    step_label,
+)
+from emlab.figures.common import make_view
+from emlab.pipeline import fit_history, load_data
+from emlab.settings import DataSettings, ModelSettings, ViewSettings
+
+DEFAULT_VIEW = ViewSettings()
+
+
+@pytest.fixture(scope="module")
+def default_fit():
+    data = load_data(DataSettings())
+    return data, fit_history(data, ModelSettings())
+
+
+@pytest.fixture(scope="module")
+def default_spec(default_fit):
+    data, history = default_fit
+    return json.loads(animated_figure(history, data, DEFAULT_VIEW).to_json())
+
+
+def decode(value) -> np.ndarray:
+    """A plotly JSON array (a list or a base64 typed array) as numpy."""
+    if isinstance(value, dict) and "bdata" in value:
+        import base64
+
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+    return np.asarray(value, dtype=float)
+
+
+def computed_frame(spec: dict, name: str) -> dict[int, dict]:
+    """Trace index -> merged trace update of frame ``name``, following ``baseframe`` as plotly.js does."""
+    frames = {frame["name"]: frame for frame in spec["frames"]}
+    chain = [frames[name]]
+    while "baseframe" in chain[-1]:
+        chain.append(frames[chain[-1]["baseframe"]])
+    merged: dict[int, dict] = {}
+    for frame in reversed(chain):
+        for index, trace in zip(frame["traces"], frame["data"], strict=True):
+            merged.setdefault(index, {}).update(trace)
+    return merged
+
+
+def trace_index(spec: dict, name: str) -> int:
+    return next(i for i, trace in enumerate(spec["data"]) if trace.get("name") == name)
+
+
+def test_one_frame_per_half_step_named_by_position(default_fit, default_spec):
+    _, history = default_fit
+    assert [frame["name"] for frame in default_spec["frames"]] == [str(i) for i in range(len(history))]
+    assert len(history) == 2 * history[-1].iteration + 1
+    steps = default_spec["layout"]["sliders"][0]["steps"]
+    assert [step["args"][0] for step in steps] == [[str(i)] for i in range(len(history))]
+    assert all(step["method"] == "animate" for step in steps)
+    assert all(step["args"][1]["frame"]["redraw"] is False for step in steps)
+
+
+def test_e_frames_carry_colours_and_m_frames_carry_geometry(default_fit, default_spec):
+    _, history = default_fit
+    shade_traces = {trace_index(default_spec, f"C{k + 1} points") for k in range(3)}
+    marker = trace_index(default_spec, "current iteration")
+    means = trace_index(default_spec, "means")
+    ellipses = {i for i, trace in enumerate(default_spec["data"]) if trace.get("name", "").endswith("% ellipse")}
+    ellipses -= {trace_index(default_spec, "50% ellipse"), trace_index(default_spec, "95% ellipse")}
+    assert len(ellipses) == 6
+    for state, frame in zip(history[1:], default_spec["frames"][1:], strict=True):
+        traces = set(frame["traces"])
+        if "baseframe" not in frame:  # a keyframe carries everything
+            continue
+        if state.phase == "E":
+            assert traces == shade_traces | {marker}
+        else:
+            assert means in traces and ellipses <= traces
+            assert not traces & shade_traces
+        assert frame["baseframe"] == str(int(frame["name"]) - 1)
+    assert sum("baseframe" not in frame for frame in default_spec["frames"]) == 2  # the start and frame 40
+
+
+def test_every_frame_shows_its_own_state(default_fit, default_spec):
+    """Jumping to any slider position shows that half-step's means and colours, however it got there."""
+    data, history = default_fit
+    view = make_view(data.X, data.feature_names, DEFAULT_VIEW)
+    means_index = trace_index(default_spec, "means")
+    shade_index = trace_index(default_spec, "C2 points")
+    marker = trace_index(default_spec, "current iteration")
+    for position in (0, 1, 2, 7, 8, len(history) - 1):
+        state = history[position]
+        frame = computed_frame(default_spec, str(position))
+        expected_means, _ = view.components(state.params)
+        shown = np.column_stack([decode(frame[means_index]["x"]), decode(frame[means_index]["y"])])
+        np.testing.assert_allclose(shown, expected_means, rtol=1e-5, atol=1e-5)
+        shades = decode(frame[shade_index]["marker"]["color"])
+        if state.responsibilities is None:
+            assert not shades.any()
+            assert np.isnan(decode(frame[marker]["y"])).all()
+        else:
+            expected = np.minimum(np.rint(state.responsibilities[:, 1] * 255), SHADE_TOP)
+            np.testing.assert_array_equal(shades, expected)
+            assert decode(frame[marker]["x"])[0] == state.iteration
+            assert decode(frame[marker]["y"])[0] == pytest.approx(state.log_likelihood, rel=1e-6)
+
+
+def test_keyframes_cut_the_baseframe_chain(monkeypatch):
+    monkeypatch.setattr(animation, "KEYFRAME_EVERY", 5)
+    data = load_data(DataSettings(n=200))
+    history = fit_history(data, ModelSettings(tol=0, max_iter=12))
+    spec = json.loads(animated_figure(history, data, DEFAULT_VIEW).to_json())
+    complete = [frame["name"] for frame in spec["frames"] if "baseframe" not in frame]
+    assert complete == ["0", "5", "10", "15", "20"]
+    full = set(spec["frames"][0]["traces"])
+    assert all(set(spec["frames"][int(name)]["traces"]) == full for name in complete)
+
+
+def test_ellipses_at_two_levels_truth_and_fixed_axes(default_spec):
+    names = [trace.get("name", "") for trace in default_spec["data"]]
+    assert sum("50% ellipse" in name for name in names) == 3 + 1  # one per component, plus the legend entry
+    assert sum("95% ellipse" in name for name in names) == 3 + 1
+    assert "true components (95%)" in names
+    layout = default_spec["layout"]
+    for axis in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
+        assert layout[axis]["autorange"] is False
+        assert len(layout[axis]["range"]) == 2
+
+
+def test_truth_toggle_removes_the_dashed_ellipses(default_fit):
+    data, history = default_fit
+    spec = json.loads(animated_figure(history, data, ViewSettings(show_truth=False)).to_json())
+    assert "true components (95%)" not in [trace.get("name") for trace in spec["data"]]
+
+
+def test_frames_use_typed_arrays_not_colour_strings(default_spec):
+    frame = default_spec["frames"][1]
+    colours = frame["data"][0]["marker"]["color"]
+    assert colours["dtype"] == "u1"
+    geometry = default_spec["frames"][2]["data"][0]
+    assert geometry["x"]["dtype"] == "f4"
+    assert "#" not in json.dumps(default_spec["frames"])
+
+
+def test_payload_for_2000_points_4_components_50_iterations_is_under_1_5_mb():
+    data = load_data(DataSettings(n=2000, k_true=4))
+    history = fit_history(data, ModelSettings(k=4, tol=0, max_iter=50))
+    figure = animated_figure(history, data, DEFAULT_VIEW)
+    assert len(figure.frames) == 101
+    assert len(figure.to_json()) <= 1_500_000
+
+
+def test_same_inputs_give_byte_identical_json(default_fit):
+    data, history = default_fit
+    first, second = (animated_figure(history, data, DEFAULT_VIEW).to_json() for _ in range(2))
+    assert first == second
+
+
+def test_long_runs_are_thinned_keeping_pairs_and_the_end(monkeypatch):
+    monkeypatch.setattr(animation, "FRAME_BYTES_BUDGET", 10_000)
+    monkeypatch.setattr(animation, "MIN_ANIMATED_ITERATIONS", 10)
+    data = load_data(DataSettings(n=300))
+    history = fit_history(data, ModelSettings(tol=0, max_iter=60))
+    indices = animation_indices(history, 300, 3)
+    kept = [history[i] for i in indices]
+    iterations = sorted({state.iteration for state in kept} - {0})
+    assert kept[0].phase == "init" and indices[-1] == len(history) - 1
+    assert len(iterations) == 10 and iterations[:5] == [1, 2, 3, 4, 5]
+    assert all([s.phase for s in kept if s.iteration == i] == ["E", "M"] for i in iterations)
+    spec = json.loads(animated_figure(history, data, DEFAULT_VIEW).to_json())
+    assert [frame["name"] for frame in spec["frames"]] == [str(i) for i in indices]
+
+
+def test_subset_rows_shade_only_the_drawn_points(default_fit):
+    data, history = default_fit
+    rows = np.arange(0, data.n_samples, 5)
+    spec = json.loads(animated_figure(history, data, DEFAULT_VIEW, rows=rows).to_json())
+    assert len(decode(spec["frames"][1]["data"][0]["marker"]["color"])) == len(rows)
+
+
+@pytest.mark.parametrize("projection", ["features", "pca"])
+def test_four_features_show_a_2d_view(projection):
+    data = load_data(DataSettings(source="iris"))
+    history = fit_history(data, ModelSettings(max_iter=5))
+    view = ViewSettings(projection=projection, x_feature=2, y_feature=3)
+    spec = json.loads(animated_figure(history, data, view).to_json())
+    title = spec["layout"]["xaxis"]["title"]["text"]
+    assert title.startswith("PC1") if projection == "pca" else title == data.feature_names[2]
+    assert len(spec["frames"]) == len(history)
+
+
+def test_one_feature_gives_an_animated_histogram():
+    data = load_data(DataSettings(d=1))
+    history = fit_history(data, ModelSettings())
+    figure = animated_figure(history, data, DEFAULT_VIEW)
+    spec = json.loads(figure.to_json())
+    assert spec["data"][0]["type"] == "bar"
+    names = [trace.get("name") for trace in spec["data"]]
+    assert "mixture density" in names and "true components (weighted)" in names
+    assert len(spec["frames"]) == len(history)
+    mixture = names.index("mixture density")
+    last = computed_frame(spec, str(len(history) - 1))
+    heights = decode(last[mixture]["y"])
+    assert heights.max() > 0 and np.isfinite(heights).all()
+    assert animated_histogram(history, data, DEFAULT_VIEW).to_json() == figure.to_json()
+
+
+def test_step_labels_name_the_half_step(default_fit):
+    _, history = default_fit
+    assert "Start" in step_label(history[0])
+    assert "Iteration 1" in step_label(history[1]) and "E-step" in step_label(history[1])
+    assert "M-step" in step_label(history[2])
+    assert "converged" in step_label(history[-1])
+
+
+def test_one_state_as_traces_and_as_a_still_figure(default_fit):
+    data, history = default_fit
+    view = make_view(data.X, data.feature_names, DEFAULT_VIEW)
+    traces = state_traces(history[5], view.points(data.X), view)
+    assert len(traces) == 1 + 3 + 2 * 3 + 1
+    figure = state_figure(history[-1], data, DEFAULT_VIEW)
+    assert any(trace.name == "means" for trace in figure.data)
+
+
+def test_no_emoji_in_any_text(default_spec):
+    text = json.dumps(default_spec["layout"]) + json.dumps([t.get("name", "") for t in default_spec["data"]])
+    assert not [c for c in text if ord(c) >= 0x2190 and c not in "·"]
