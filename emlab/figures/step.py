@@ -1,0 +1,519 @@
+"""Figures of the step-through page: one EM half-step, what it changed, and the log-likelihood so far.
+
+Pure functions of (the data seen through a view, the state on screen, the state before it, what
+the student selected). The same inputs give the same figure, so stepping back shows exactly the
+picture seen before.
+
+What each half-step shows
+-------------------------
+- start: grey points, the starting ellipses and means;
+- after an E-step: points coloured by their new responsibilities, and a black ring around every
+  point whose most likely component changed since the E-step before;
+- after an M-step: the old ellipses dashed and faded behind the new ones, and an arrow from
+  every old mean to its new position.
+
+Every drawn point is also in one invisible "click target" trace whose ``customdata`` is the
+point's row in the data, so a click on the chart names the row however many traces lie beneath.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from emlab.figures.common import (
+    View2D,
+    axis_ranges,
+    base_layout,
+    display_subset,
+    ellipse_traces,
+    legend_entries,
+    make_view,
+    mean_trace,
+    point_traces,
+    responsibility_shades,
+    truth_traces,
+)
+from emlab.settings import DISPLAY_POINT_LIMIT, ViewSettings
+from emlab.style import FONT_FAMILY, NEUTRAL_POINT, component_color, component_name, rgba, sizes
+from emlab.text import t
+from gmm_core import EMState, GMMParams, component_densities_1d
+
+SELECTED_COLOR = "#000000"
+CHANGED_COLOR = "#111111"
+# Arrows shorter than this fraction of the axis span are left out (a point would hide them anyway).
+SHORTEST_ARROW = 0.004
+HISTOGRAM_BINS = 40
+GRID_POINTS = 240
+
+
+@dataclass(frozen=True, eq=False)
+class Scene:
+    """The data as drawn, fixed for a data set and a view: everything that does not change with a step.
+
+    Attributes
+    ----------
+    rows : ndarray of int, shape (M,)
+        Which samples are drawn (all of them up to ``DISPLAY_POINT_LIMIT``).
+    points : ndarray of shape (M, 2), float32
+        Their screen coordinates (for one feature: value and a small vertical jitter for the rug).
+    view : View2D or None
+        None for one-feature data (drawn as a histogram).
+    x_range, y_range : list of two floats
+        Fixed axis ranges, so nothing jumps between steps.
+    truth : GMMParams or None
+        The true mixture, drawn dashed when known and asked for.
+    large : bool
+        Presentation mode sizes.
+    values : ndarray of shape (N,) or None
+        All samples of one-feature data (for the histogram).
+    """
+
+    rows: np.ndarray
+    points: np.ndarray
+    view: View2D | None
+    x_range: list[float]
+    y_range: list[float]
+    truth: GMMParams | None
+    large: bool
+    values: np.ndarray | None = None
+
+    @property
+    def one_feature(self) -> bool:
+        return self.view is None
+
+
+def make_scene(X: np.ndarray, feature_names, view_settings: ViewSettings, truth: GMMParams | None = None) -> Scene:
+    """The scene for data ``X`` (N, D) seen as ``view_settings`` asks (a histogram with a rug for D = 1)."""
+    rows = display_subset(X.shape[0], DISPLAY_POINT_LIMIT)
+    truth = truth if view_settings.show_truth else None
+    if X.shape[1] == 1:
+        return _histogram_scene(X[:, 0], rows, truth, view_settings.large)
+    view = make_view(X, feature_names, view_settings)
+    points = view.points(X[rows])
+    x_range, y_range = axis_ranges(points)
+    return Scene(rows, points, view, x_range, y_range, truth, view_settings.large)
+
+
+def _histogram_scene(values: np.ndarray, rows: np.ndarray, truth, large: bool) -> Scene:
+    heights, _ = np.histogram(values, bins=HISTOGRAM_BINS, density=True)
+    top = float(heights.max()) * 1.5
+    jitter = np.random.default_rng(0).uniform(-0.13, -0.03, size=len(rows)) * top
+    points = np.column_stack([values[rows], jitter]).astype(np.float32)
+    x_range, _ = axis_ranges(points)
+    return Scene(rows, points, None, x_range, [-0.16 * top, top], truth, large, values=np.asarray(values, float))
+
+
+# --------------------------------------------------------------------------- the step figure
+
+
+def step_figure(
+    scene: Scene,
+    state: EMState,
+    previous: EMState | None = None,
+    *,
+    changed: np.ndarray | None = None,
+    selected: int | None = None,
+    picks: tuple[int, ...] = (),
+    picks_data: np.ndarray | None = None,
+) -> go.Figure:
+    """The picture of one half-step.
+
+    Parameters
+    ----------
+    scene : Scene
+    state : EMState
+        The state on screen.
+    previous : EMState, optional
+        The state before it; after an M-step its parameters are drawn as ghosts with arrows.
+    changed : ndarray of bool, shape (N,), optional
+        Points whose most likely component changed in this E-step (ringed).
+    selected : int, optional
+        The row whose numbers the formulas show (highlighted).
+    picks : tuple of int
+        Rows clicked as starting means in manual-start mode (numbered crosses).
+    picks_data : ndarray of shape (len(picks), 2), optional
+        Screen coordinates of ``picks`` (they may lie outside the drawn subset).
+    """
+    ghost = previous.params if (state.phase == "M" and previous is not None) else None
+    if scene.one_feature:
+        traces, annotations = _histogram_traces(scene, state, ghost)
+    else:
+        traces, annotations = _scatter_traces(scene, state, ghost)
+    traces += _marks(scene, changed, selected, picks, picks_data)
+    traces += _legend(state.params.n_components, scene, ghost is not None)
+    traces.append(_click_targets(scene))
+    return _finish(go.Figure(data=traces), scene, annotations)
+
+
+def pick_figure(scene: Scene, picks: tuple[int, ...] = (), picks_data: np.ndarray | None = None) -> go.Figure:
+    """The data alone (grey), with the points clicked so far as numbered crosses: choosing a manual start."""
+    n_points = len(scene.rows)
+    traces = point_traces(scene.points, np.zeros((0, n_points), dtype=np.uint8), large=scene.large)
+    if scene.one_feature:
+        traces = [_histogram_bar(scene), *traces]
+    traces += _marks(scene, None, None, picks, picks_data)
+    traces.append(_click_targets(scene))
+    return _finish(go.Figure(data=traces), scene, [])
+
+
+def _finish(figure: go.Figure, scene: Scene, annotations: list[dict]) -> go.Figure:
+    """Shared layout: fixed axes, click-to-select, no drag (a drag would zoom away from the fixed view)."""
+    if scene.one_feature:
+        x_title, y_title = t("step.fig.value"), t("step.fig.density")
+    else:
+        x_title, y_title = scene.view.x_title, scene.view.y_title
+    layout = base_layout(scene.x_range, scene.y_range, x_title, y_title, large=scene.large, height=_height(scene))
+    layout["annotations"] = annotations
+    layout["clickmode"] = "event+select"
+    layout["dragmode"] = False
+    # The legend sits in a row above the plot, so the data gets the full width of the column.
+    layout["legend"] = {
+        **layout["legend"],
+        "orientation": "h",
+        "x": 0.0,
+        "y": 1.01,
+        "yanchor": "bottom",
+        "traceorder": "normal",
+    }
+    layout["margin"] = {**layout["margin"], "t": 90 if scene.large else 70}
+    figure.update_layout(layout)
+    return figure
+
+
+def _height(scene: Scene) -> int:
+    return 680 if scene.large else 600
+
+
+def _shades(scene: Scene, state: EMState) -> np.ndarray:
+    responsibilities = None if state.responsibilities is None else state.responsibilities[scene.rows]
+    return responsibility_shades(responsibilities, state.params.n_components, len(scene.rows))
+
+
+def _scatter_traces(scene: Scene, state: EMState, ghost: GMMParams | None) -> tuple[list, list[dict]]:
+    traces = list(truth_traces(scene.truth, scene.view, large=scene.large))
+    annotations = []
+    if ghost is not None:
+        ghost_means, ghost_covariances = scene.view.components(ghost)
+        traces += ellipse_traces(ghost_means, ghost_covariances, large=scene.large, ghost=True)
+    traces += point_traces(scene.points, _shades(scene, state), large=scene.large)
+    means, covariances = scene.view.components(state.params)
+    traces += ellipse_traces(means, covariances, large=scene.large)
+    if ghost is not None:
+        traces.append(_ghost_means(ghost_means, scene.large))
+        annotations = _arrows(ghost_means, means, scene)
+    traces.append(_unlisted(mean_trace(means, large=scene.large)))
+    return traces, annotations
+
+
+def _unlisted(trace: go.Scatter) -> go.Scatter:
+    """``trace`` without a legend entry (the legend already explains colours and symbols)."""
+    trace.showlegend = False
+    return trace
+
+
+def _ghost_means(means: np.ndarray, large: bool) -> go.Scatter:
+    """The means before the M-step: small faded markers where the arrows start."""
+    colors = [rgba(component_color(k), 0.55) for k in range(len(means))]
+    return go.Scatter(
+        x=means[:, 0].astype(np.float32),
+        y=means[:, 1].astype(np.float32),
+        mode="markers",
+        name=t("step.fig.old_means"),
+        showlegend=False,
+        hoverinfo="skip",
+        marker={"size": sizes(large)["mean"] * 0.6, "color": colors, "line": {"color": "white", "width": 1}},
+    )
+
+
+def _arrows(start: np.ndarray, end: np.ndarray, scene: Scene) -> list[dict]:
+    """Annotation arrows from each old mean (tail) to its new mean (head)."""
+    span = min(scene.x_range[1] - scene.x_range[0], scene.y_range[1] - scene.y_range[0])
+    arrows = []
+    for k, (tail, head) in enumerate(zip(start, end, strict=True)):
+        if np.hypot(*(head - tail)) < SHORTEST_ARROW * span:
+            continue
+        arrows.append(
+            {
+                "x": float(head[0]),
+                "y": float(head[1]),
+                "ax": float(tail[0]),
+                "ay": float(tail[1]),
+                "xref": "x",
+                "yref": "y",
+                "axref": "x",
+                "ayref": "y",
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowsize": 1.4,
+                "arrowwidth": sizes(scene.large)["line"],
+                "arrowcolor": component_color(k),
+                "standoff": sizes(scene.large)["mean"] / 2,
+                "text": "",
+            }
+        )
+    return arrows
+
+
+def _marks(scene, changed, selected, picks, picks_data) -> list[go.Scatter]:
+    """Rings on changed points, the selected point, and the numbered manual picks."""
+    traces = []
+    size = sizes(scene.large)
+    if changed is not None:
+        shown = np.flatnonzero(changed[scene.rows])
+        traces.append(
+            go.Scatter(
+                x=scene.points[shown, 0],
+                y=scene.points[shown, 1],
+                mode="markers",
+                name=t("step.fig.changed", count=int(np.count_nonzero(changed))),
+                hoverinfo="skip",
+                marker={
+                    "symbol": "circle-open",
+                    "size": size["point"] + 8,
+                    "color": CHANGED_COLOR,
+                    "line": {"width": 2 if scene.large else 1.6},
+                },
+            )
+        )
+    if selected is not None:
+        position = np.flatnonzero(scene.rows == selected)
+        if position.size:
+            xy = scene.points[position[0]]
+            traces.append(
+                go.Scatter(
+                    x=[float(xy[0])],
+                    y=[float(xy[1])],
+                    mode="markers+text",
+                    name=t("step.fig.selected", index=selected),
+                    text=[t("step.fig.selected_label", index=selected)],
+                    textposition="bottom center",
+                    textfont={"size": size["font"], "color": SELECTED_COLOR},
+                    hoverinfo="skip",
+                    marker={
+                        "symbol": "circle-open",
+                        "size": size["mean"] + 8,
+                        "color": SELECTED_COLOR,
+                        "line": {"width": 3},
+                    },
+                )
+            )
+    if picks and picks_data is not None:
+        traces.append(
+            go.Scatter(
+                x=picks_data[:, 0].astype(np.float32),
+                y=picks_data[:, 1].astype(np.float32),
+                mode="markers+text",
+                name=t("step.fig.picks"),
+                text=[component_name(i) for i in range(len(picks))],
+                textposition="top right",
+                textfont={"size": size["font"], "color": SELECTED_COLOR},
+                hoverinfo="skip",
+                marker={
+                    "symbol": "x-thin-open",
+                    "size": size["mean"] + 6,
+                    "color": SELECTED_COLOR,
+                    "line": {"width": 4},
+                },
+            )
+        )
+    return traces
+
+
+def _legend(n_components: int, scene: Scene, with_ghost: bool) -> list[go.Scatter]:
+    entries = legend_entries(n_components, large=scene.large)
+    if with_ghost:
+        entries.append(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=t("step.fig.before"),
+                line={"color": "#777777", "dash": "dash", "width": sizes(scene.large)["line"] * 0.6},
+            )
+        )
+    return entries
+
+
+def _click_targets(scene: Scene) -> go.Scatter:
+    """Every drawn point once more, invisible, carrying its data row: what a click selects."""
+    return go.Scatter(
+        x=scene.points[:, 0],
+        y=scene.points[:, 1],
+        mode="markers",
+        name="points",
+        showlegend=False,
+        customdata=scene.rows.astype(np.int32),
+        hovertemplate=t("step.fig.hover"),
+        marker={"size": sizes(scene.large)["point"] + 4, "color": NEUTRAL_POINT, "opacity": 0},
+        selected={"marker": {"opacity": 0}},
+        unselected={"marker": {"opacity": 0}},
+    )
+
+
+# --------------------------------------------------------------------------- one feature
+
+
+def _histogram_traces(scene: Scene, state: EMState, ghost: GMMParams | None) -> tuple[list, list[dict]]:
+    """Histogram of the data, pi_k N(x | mu_k, sigma_k^2) per component, and a soft-coloured rug below."""
+    traces = [_histogram_bar(scene)]
+    grid = np.linspace(scene.x_range[0], scene.x_range[1], GRID_POINTS)
+    if scene.truth is not None:
+        traces.append(
+            _curve(
+                grid,
+                component_densities_1d(scene.truth, grid).sum(axis=0),
+                t("step.fig.truth_1d"),
+                "#6b6b6b",
+                "dash",
+                scene.large,
+            )
+        )
+    if ghost is not None:
+        for k, curve in enumerate(component_densities_1d(ghost, grid)):
+            traces.append(
+                _curve(
+                    grid,
+                    curve,
+                    f"{component_name(k)} {t('step.fig.before')}",
+                    rgba(component_color(k), 0.45),
+                    "dash",
+                    scene.large,
+                    legend=False,
+                )
+            )
+    traces += point_traces(scene.points, _shades(scene, state), large=scene.large)
+    curves = component_densities_1d(state.params, grid)
+    for k, curve in enumerate(curves):
+        traces.append(_curve(grid, curve, component_name(k), component_color(k), "solid", scene.large, legend=False))
+    traces.append(_curve(grid, curves.sum(axis=0), t("step.fig.mixture"), "#222222", "solid", scene.large))
+    means = np.column_stack([state.params.means[:, 0], np.zeros(state.params.n_components)])
+    traces.append(_unlisted(mean_trace(means, large=scene.large)))
+    annotations = []
+    if ghost is not None:
+        old = np.column_stack([ghost.means[:, 0], np.zeros(ghost.n_components)])
+        annotations = _arrows(old, means, scene)
+    return traces, annotations
+
+
+def _histogram_bar(scene: Scene) -> go.Bar:
+    heights, edges = np.histogram(scene.values, bins=HISTOGRAM_BINS, density=True)
+    return go.Bar(
+        x=((edges[:-1] + edges[1:]) / 2).astype(np.float32),
+        y=heights.astype(np.float32),
+        width=float(edges[1] - edges[0]),
+        marker={"color": rgba(NEUTRAL_POINT, 0.35), "line": {"width": 0}},
+        name=t("step.fig.histogram"),
+        hoverinfo="skip",
+    )
+
+
+def _curve(grid, values, name, color, dash, large, legend=True) -> go.Scatter:
+    return go.Scatter(
+        x=grid.astype(np.float32),
+        y=np.asarray(values, dtype=np.float32),
+        mode="lines",
+        name=name,
+        showlegend=legend,
+        hoverinfo="skip",
+        line={"color": color, "dash": dash, "width": sizes(large)["line"]},
+    )
+
+
+# --------------------------------------------------------------------------- the log-likelihood curve
+
+
+def log_likelihood_figure(
+    iterations: np.ndarray, values: np.ndarray, current: int | None, *, large: bool = False
+) -> go.Figure:
+    """A small curve of the mean log-likelihood per iteration, with the current iteration marked.
+
+    A start far from the data (components that begin as points) can make the first values
+    millions below the rest, which would flatten the whole curve; such values are drawn at the
+    bottom edge as downward triangles labelled with their value.
+
+    Parameters
+    ----------
+    iterations, values : ndarray of shape (M,)
+        Every E-step computed so far (including any ahead of the cursor after stepping back).
+    current : int or None
+        The iteration on screen (None before the first E-step).
+    """
+    size = sizes(large)
+    values = np.asarray(values, dtype=np.float64)
+    floor = _curve_floor(values)
+    shown = values if floor is None else np.maximum(values, floor)
+    traces = [
+        go.Scatter(
+            x=iterations,
+            y=shown,
+            customdata=values,
+            mode="lines+markers",
+            name=t("step.fig.ll"),
+            line={"color": "#444444", "width": size["line"] * 0.8},
+            marker={"size": size["point"], "color": "#444444"},
+            hovertemplate=t("step.fig.ll_hover"),
+        )
+    ]
+    if floor is not None:
+        below = np.flatnonzero(values < floor)
+        traces.append(
+            go.Scatter(
+                x=iterations[below],
+                y=np.full(len(below), floor),
+                mode="markers+text",
+                text=[f"{v:.3g}" for v in values[below]],
+                textposition="middle right",
+                marker={"symbol": "triangle-down", "size": size["point"] + 6, "color": "#444444"},
+                hoverinfo="skip",
+            )
+        )
+    if current is not None and current in set(iterations.tolist()):
+        position = list(iterations).index(current)
+        traces.append(
+            go.Scatter(
+                x=[current],
+                y=[float(shown[position])],
+                mode="markers",
+                name=t("step.fig.ll_now"),
+                marker={
+                    "size": size["mean"],
+                    "color": component_color(3),
+                    "symbol": "circle",
+                    "line": {"color": "white", "width": 2},
+                },
+                hoverinfo="skip",
+            )
+        )
+    figure = go.Figure(data=traces)
+    yaxis = {"title": {"text": t("step.fig.ll_axis")}, "exponentformat": "e"}
+    if floor is not None:
+        top = float(values.max())
+        yaxis["range"] = [floor - 0.08 * (top - floor), top + 0.08 * (top - floor)]
+    figure.update_layout(
+        template="plotly_white",
+        height=300 if large else 240,
+        margin={"l": 70, "r": 10, "t": 10, "b": 45},
+        font={"family": FONT_FAMILY, "size": size["font"] * 0.85},
+        showlegend=False,
+        xaxis={"title": {"text": t("step.fig.iteration")}, "dtick": max(1, int(np.ceil(len(iterations) / 10)))},
+        yaxis=yaxis,
+    )
+    return figure
+
+
+def _curve_floor(values: np.ndarray) -> float | None:
+    """Lowest value drawn to scale, or None when every value is (no first value dwarfs the rest).
+
+    The first value is an outlier when it lies more than ten "scales" below the others, a scale
+    being their spread or 5% of their size, whichever is larger; it is then drawn two scales below.
+    """
+    if len(values) < 2:
+        return None
+    later = values[1:]
+    scale = max(float(later.max() - later.min()), 0.05 * abs(float(later.min())), 1e-9)
+    if values[0] >= later.min() - 10.0 * scale:
+        return None
+    return float(later.min()) - 2.0 * scale
