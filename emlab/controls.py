@@ -19,6 +19,8 @@ from gmm_core import COVARIANCE_TYPES, INIT_METHODS
 
 ALPHA_CHOICES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 SESSION_DEFAULTS: dict[str, Any] = {"uploaded_dataset": None, "upload_id": "", "last_good": {}}
+# The 'Your own data' page: the file last read (its table or its problem), kept across page switches.
+SESSION_DEFAULTS.update({"up_table": None, "up_problem": "", "up_hash": ""})
 # The step-through page: its walk through EM, a notice from the last button, and manually chosen starting means.
 SESSION_DEFAULTS.update({"step_session": None, "step_notice": None, "step_manual": None})
 

@@ -1,0 +1,247 @@
+"""'Your own data': upload a CSV file, choose columns, and hand them to the Playground and Step-through.
+
+The file is read once, in the uploader's callback, by ``emlab.upload`` (text and CSV only); the
+result (a table, or the problem with it) stays in session state, so leaving the page and coming
+back keeps it. 'Use this data' stores the chosen columns as ``uploaded_dataset`` with an
+``upload_id`` that the other pages put in their cache keys; their data source 'upload' reads it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from emlab import upload
+from emlab.figures.upload import preview_figure
+from emlab.page import setup_page
+from emlab.text import t
+
+EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "examples" / "two_clusters.csv"
+FILE_TYPES = ["csv", "txt", "tsv"]
+PREVIEW_CACHE_ENTRIES = 64
+# Pages the chosen data opens in; the query parameter picks the bound 'Data source' selectbox.
+TARGET_PAGES = (
+    ("app.py", "upload.go_playground", ":material/play_circle:"),
+    ("pages/1_Step_through.py", "upload.go_step", ":material/footprint:"),
+)
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+def _read(raw: bytes, filename: str) -> None:
+    """Read ``raw`` and keep the table (or the problem); the column choice restarts from its default."""
+    st.session_state["up_hash"] = upload.content_hash(raw)
+    st.session_state.pop("up_columns", None)
+    try:
+        table = upload.parse_csv(raw, filename)
+    except upload.UploadError as problem:
+        st.session_state["up_table"], st.session_state["up_problem"] = None, str(problem)
+        return
+    st.session_state["up_table"], st.session_state["up_problem"] = table, ""
+
+
+def _on_file_change() -> None:
+    uploaded = st.session_state.get("up_file")
+    if uploaded is None:  # the student removed the file
+        _forget()
+    else:
+        _read(uploaded.getvalue(), uploaded.name)
+
+
+def _load_example() -> None:
+    _read(EXAMPLE_FILE.read_bytes(), EXAMPLE_FILE.name)
+
+
+def _forget() -> None:
+    st.session_state["up_table"], st.session_state["up_problem"], st.session_state["up_hash"] = None, "", ""
+
+
+def _use_selection() -> None:
+    """Hand the chosen columns to the other pages (the button is only drawn for a valid choice)."""
+    table = st.session_state["up_table"]
+    columns = list(st.session_state.get("up_columns") or [])
+    standardise = bool(st.session_state.get("up_standardise", False))
+    try:
+        dataset = upload.build_dataset(table, columns, standardise)
+    except (upload.UploadError, TypeError):
+        return
+    st.session_state["uploaded_dataset"] = dataset
+    st.session_state["upload_id"] = upload.dataset_id(st.session_state["up_hash"], columns, standardise)
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+@st.cache_data(max_entries=PREVIEW_CACHE_ENTRIES, show_spinner=False)
+def _preview(selection_id: str, _X, feature_names: tuple[str, ...]):
+    """The preview chart of one selection (``selection_id`` identifies ``_X``)."""
+    return preview_figure(_X, feature_names, t("upload.chart.count"))
+
+
+def _file_section() -> None:
+    pick, example = st.columns([3, 1], vertical_alignment="center")
+    pick.file_uploader(
+        t("upload.file", max_mb=upload.MAX_UPLOAD_MB),
+        type=FILE_TYPES,
+        key="up_file",
+        on_change=_on_file_change,
+        help=t("upload.file.help"),
+    )
+    example.button(
+        t("upload.example"),
+        key="up_example",
+        on_click=_load_example,
+        help=t("upload.example.help"),
+        icon=":material/science:",
+        width="stretch",
+    )
+    example.download_button(
+        t("upload.example_download"),
+        data=EXAMPLE_FILE.read_bytes(),
+        file_name=EXAMPLE_FILE.name,
+        mime="text/csv",
+        key="up_example_download",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
+    with st.expander(t("upload.formats"), icon=":material/help:"):
+        st.markdown(
+            t(
+                "upload.formats.body",
+                max_rows=upload.MAX_ROWS,
+                max_columns=upload.MAX_COLUMNS,
+                max_features=upload.MAX_FEATURES,
+            )
+        )
+
+
+def _reading_section(table: upload.ParsedTable) -> None:
+    """How the file was read, and what the student should know about it."""
+    if st.session_state.get("up_file") is None:
+        info, forget = st.columns([4, 1], vertical_alignment="center")
+        info.info(t("upload.current", name=upload.quote(table.filename)), icon=":material/description:")
+        forget.button(t("upload.forget"), key="up_forget", on_click=_forget, icon=":material/close:")
+    st.caption(
+        t(
+            "upload.read_as",
+            rows=table.n_rows_in_file,
+            columns=table.n_columns_in_file,
+            encoding=table.encoding,
+            delimiter=upload.DELIMITERS.get(table.delimiter, repr(table.delimiter)),
+            decimal=t("upload.read_as.decimal") if table.decimal_comma else "",
+            header=t("upload.read_as.header") if table.has_header else t("upload.read_as.no_header"),
+        )
+    )
+    if table.notes:
+        st.warning("\n".join(f"- {note}" for note in table.notes), icon=":material/info:")
+    if table.skipped_columns:
+        st.caption(t("upload.skipped", names=", ".join(upload.quote(name) for name in table.skipped_columns)))
+
+
+def _choice(table: upload.ParsedTable) -> tuple[list[str], bool]:
+    pick, scale = st.columns([3, 1], vertical_alignment="bottom")
+    columns = pick.multiselect(
+        t("upload.columns"),
+        options=list(table.columns),
+        default=list(table.default_columns),
+        key="up_columns",
+        max_selections=upload.MAX_FEATURES,
+        help=t("upload.columns.help", max_features=upload.MAX_FEATURES),
+    )
+    standardise = scale.toggle(t("upload.standardise"), key="up_standardise", help=t("upload.standardise.help"))
+    return list(columns), bool(standardise)
+
+
+def _counts(summary: upload.SelectionSummary, n_columns: int) -> None:
+    cells = st.columns(4)
+    cells[0].metric(t("upload.metric.rows"), f"{summary.n_rows:,}", border=True)
+    cells[1].metric(
+        t("upload.metric.dropped"), f"{summary.n_dropped:,}", border=True, help=t("upload.metric.dropped.help")
+    )
+    cells[2].metric(t("upload.metric.used"), f"{summary.n_complete:,}", border=True)
+    cells[3].metric(t("upload.metric.columns"), f"{n_columns}", border=True)
+
+
+def _hand_over(selection_id: str) -> None:
+    """The 'Use this data' button, or the links to the pages that now use it."""
+    in_use, in_use_id = st.session_state["uploaded_dataset"], st.session_state["upload_id"]
+    if in_use is not None and in_use_id == selection_id:
+        _in_use_links(in_use)
+        return
+    if in_use is not None:
+        st.info(t("upload.in_use.stale", name=upload.quote(in_use.name)), icon=":material/sync:")
+    st.button(
+        t("upload.use"),
+        key="up_use",
+        type="primary",
+        on_click=_use_selection,
+        help=t("upload.use.help"),
+        icon=":material/check:",
+    )
+
+
+def _in_use_links(in_use) -> None:
+    """Say which data the other pages use, with links that open them on it."""
+    st.success(
+        t("upload.in_use", name=upload.quote(in_use.name), rows=in_use.X.shape[0], columns=in_use.X.shape[1]),
+        icon=":material/check_circle:",
+    )
+    for page, label_key, icon in TARGET_PAGES:
+        st.page_link(page, label=t(label_key), icon=icon, query_params={"source": "upload"})
+    st.caption(t("upload.hint.source"))
+
+
+def _selection_section(table: upload.ParsedTable) -> None:
+    columns, standardise = _choice(table)
+    if not columns:
+        st.warning(t("upload.columns.none"), icon=":material/touch_app:")
+        return
+    summary = upload.selection_summary(table, columns, standardise)
+    _counts(summary, len(columns))
+    try:
+        dataset = upload.build_dataset(table, columns, standardise)
+    except upload.UploadError as problem:
+        st.error(str(problem), icon=":material/error:")
+        return
+    selection_id = upload.dataset_id(st.session_state["up_hash"], columns, standardise)
+    picture, side = st.columns([3, 2], gap="large")
+    with side:
+        for warning in summary.warnings:
+            st.warning(warning, icon=":material/warning:")
+        _hand_over(selection_id)
+    with picture:
+        st.plotly_chart(
+            _preview(selection_id, dataset.X, dataset.feature_names),
+            key="up_preview_chart",
+            config={"displaylogo": False},
+        )
+        if len(columns) > 2:
+            st.caption(t("upload.chart.more", d=len(columns)))
+    st.caption(t("upload.preview"))
+    st.dataframe(table.data[columns].head(upload.PREVIEW_ROWS), hide_index=True)
+
+
+def main() -> None:
+    setup_page("upload.title")
+    st.title(t("upload.title"))
+    st.markdown(t("upload.intro"))
+    _file_section()
+    problem, table = st.session_state["up_problem"], st.session_state["up_table"]
+    if problem:
+        st.error(t("upload.error.title", message=problem), icon=":material/error:")
+    if table is None:
+        in_use = st.session_state["uploaded_dataset"]
+        if in_use is not None:
+            _in_use_links(in_use)
+        elif not problem:
+            st.caption(t("upload.in_use.none"))
+        return
+    st.divider()
+    _reading_section(table)
+    _selection_section(table)
+
+
+main()
