@@ -11,6 +11,8 @@ function from a walk to a walk:
 - ``back`` and ``reset`` only move the cursor: the history is data, so going back is exact and free;
 - ``run_to_convergence`` steps until EM stops.
 
+A manual start (:class:`ManualStart`) collects the rows a student clicks to be the starting means.
+
 A step that is not the next one (an E-step right after an E-step, an M-step before any E-step,
 any step after EM stopped) returns the walk unchanged, so a double click changes nothing.
 
@@ -170,3 +172,27 @@ def _next_state(walk: Walk, data: PreparedData) -> EMState:
     change = None if state.log_likelihood is None else log_likelihood - state.log_likelihood
     converged = change is not None and abs(change) < walk.tol
     return EMState(state.iteration + 1, E_PHASE, state.params, responsibilities, log_likelihood, change, converged)
+
+
+@dataclass(frozen=True)
+class ManualStart:
+    """Rows clicked to be the starting means, for one data set; ``started`` once EM runs from them.
+
+    ``data_key`` names the data set the rows belong to, so rows of another data set are never used.
+    """
+
+    data_key: tuple
+    rows: tuple[int, ...] = ()
+    started: bool = False
+
+    def toggled(self, row: int, n_components: int) -> ManualStart:
+        """``row`` added (up to ``n_components`` rows) or, if already chosen, removed; not started."""
+        if row in self.rows:
+            return ManualStart(self.data_key, tuple(r for r in self.rows if r != row))
+        if len(self.rows) >= n_components:
+            return self
+        return ManualStart(self.data_key, (*self.rows, int(row)))
+
+    def ready(self, n_components: int) -> bool:
+        """True when exactly ``n_components`` rows are chosen."""
+        return len(self.rows) == n_components

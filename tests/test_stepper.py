@@ -117,3 +117,12 @@ def test_a_collapsing_m_step_raises_and_keeps_the_walk(data):
     with pytest.raises(ValueError, match="positive definite"):
         stepper.advance_m(walk, points)
     assert walk.current.phase == "E"
+
+
+def test_manual_start_collects_at_most_k_rows_and_toggles():
+    manual = stepper.ManualStart(("data",))
+    for row in (3, 8, 3, 9, 12, 40):
+        manual = manual.toggled(row, 3)
+    assert manual.rows == (8, 9, 12) and manual.ready(3) and not manual.ready(4)
+    started = stepper.ManualStart(("data",), manual.rows, started=True)
+    assert started.toggled(9, 3) == stepper.ManualStart(("data",), (8, 12))

@@ -353,6 +353,26 @@ def _click_targets(scene: Scene) -> go.Scatter:
     )
 
 
+def rows_from_selection(event) -> list[int]:
+    """Data rows of the points clicked on a step figure (from ``st.plotly_chart(..., on_select=...)``'s state).
+
+    Only the click-target trace carries customdata, so clicks on other traces (a mean, a ring)
+    name no row and are ignored.
+    """
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return []
+    rows = []
+    for point in points:
+        custom = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(custom, list):
+            custom = custom[0] if custom else None
+        if isinstance(custom, int | float) and not isinstance(custom, bool):
+            rows.append(int(custom))
+    return rows
+
+
 # --------------------------------------------------------------------------- one feature
 
 

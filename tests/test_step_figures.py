@@ -1,0 +1,114 @@
+"""Figures of the step-through page (emlab.figures.step): deterministic, and showing what each half-step did."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from emlab import stepper
+from emlab.figures.step import log_likelihood_figure, make_scene, pick_figure, rows_from_selection, step_figure
+from emlab.settings import ViewSettings
+from gmm_core import initialize, prepare, sample_mixture
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return sample_mixture(300, 3, 2, separation=5.0, random_state=3)
+
+
+@pytest.fixture(scope="module")
+def walk(sample):
+    data = prepare(sample.X)
+    start = stepper.start_walk(initialize(data, 3, "random_from_data", random_state=0))
+    return stepper.advance_m(stepper.advance_e(start, data), data)
+
+
+def _json(figure):
+    return json.loads(figure.to_json())
+
+
+def test_same_inputs_give_the_same_figure(sample, walk):
+    scene = make_scene(sample.X, ("x1", "x2"), ViewSettings(), sample.params)
+    first = step_figure(scene, walk.current, walk.previous).to_json()
+    again = step_figure(make_scene(sample.X, ("x1", "x2"), ViewSettings(), sample.params), walk.current, walk.previous)
+    assert first == again.to_json()
+
+
+def test_after_an_m_step_arrows_start_at_the_old_means(sample, walk):
+    scene = make_scene(sample.X, ("x1", "x2"), ViewSettings(show_truth=False), None)
+    figure = _json(step_figure(scene, walk.current, walk.previous))
+    arrows = figure["layout"].get("annotations", [])
+    old, new = walk.previous.params.means, walk.current.params.means
+    moved = np.linalg.norm(new - old, axis=1) > 1e-3
+    assert len(arrows) == int(moved.sum()) > 0
+    tails = np.array([[a["ax"], a["ay"]] for a in arrows])
+    heads = np.array([[a["x"], a["y"]] for a in arrows])
+    np.testing.assert_allclose(tails, old[moved])
+    np.testing.assert_allclose(heads, new[moved])
+    assert sum("(before)" in trace.get("name", "") for trace in figure["data"]) == 6  # K ghosts at 2 levels
+
+
+def test_an_e_step_draws_no_ghosts_and_marks_the_selected_point(sample, walk):
+    scene = make_scene(sample.X, ("x1", "x2"), ViewSettings(), None)
+    e_walk = stepper.back(walk)
+    figure = _json(step_figure(scene, e_walk.current, e_walk.previous, selected=42))
+    assert figure["layout"].get("annotations", []) == []
+    assert not any("(before)" in trace.get("name", "") for trace in figure["data"])
+    selected = next(trace for trace in figure["data"] if trace.get("name") == "selected point x_42")
+    assert selected["x"][0] == pytest.approx(sample.X[42, 0], rel=1e-6)
+
+
+def test_every_drawn_point_is_clickable_by_its_row(sample, walk):
+    scene = make_scene(sample.X, ("x1", "x2"), ViewSettings(), None)
+    figure = step_figure(scene, walk.current, walk.previous)
+    targets = figure.data[-1]
+    np.testing.assert_array_equal(np.asarray(targets.customdata), np.arange(300))
+    assert targets.marker.opacity == 0
+
+
+@pytest.mark.parametrize(
+    ("event", "rows"),
+    [
+        ({"selection": {"points": [{"customdata": 17, "x": 1.0}]}}, [17]),
+        ({"selection": {"points": [{"customdata": [4]}]}}, [4]),
+        ({"selection": {"points": [{"x": 1.0}, {"customdata": 9.0}]}}, [9]),
+        ({"selection": {"points": [{"customdata": True}]}}, []),
+        ({"selection": {"points": []}}, []),
+        (None, []),
+        ({}, []),
+    ],
+)
+def test_rows_from_selection(event, rows):
+    assert rows_from_selection(event) == rows
+
+
+def test_pick_figure_numbers_the_chosen_points(sample):
+    scene = make_scene(sample.X, ("x1", "x2"), ViewSettings(), None)
+    figure = _json(pick_figure(scene, (5, 7), sample.X[[5, 7]].astype(np.float32)))
+    picks = next(trace for trace in figure["data"] if trace.get("name") == "chosen starting means")
+    assert picks["text"] == ["C1", "C2"]
+
+
+def test_one_feature_scene_is_a_histogram_with_a_rug(walk):
+    values = np.concatenate([np.linspace(-3, -1, 50), np.linspace(2, 5, 70)])
+    data = prepare(values)
+    one_d = stepper.advance_m(
+        stepper.advance_e(stepper.start_walk(initialize(data, 2, "kmeans", random_state=0)), data), data
+    )
+    scene = make_scene(values[:, np.newaxis], ("x",), ViewSettings(), None)
+    figure = _json(step_figure(scene, one_d.current, one_d.previous))
+    assert figure["data"][0]["type"] == "bar"
+    assert scene.one_feature and scene.y_range[0] < 0  # the rug lives below zero
+
+
+def test_log_likelihood_curve_keeps_a_huge_first_jump_on_screen():
+    iterations = np.arange(1, 6)
+    values = np.array([-4.1e6, -4.3, -4.25, -4.2, -4.19])
+    figure = _json(log_likelihood_figure(iterations, values, 3))
+    low, high = figure["layout"]["yaxis"]["range"]
+    assert low > -10 and high > -4.19
+    assert figure["data"][1]["text"] == ["-4.1e+06"]
+    ordinary = _json(log_likelihood_figure(iterations, np.array([-5.0, -4.5, -4.3, -4.2, -4.19]), 3))
+    assert "range" not in ordinary["layout"]["yaxis"] and len(ordinary["data"]) == 2
