@@ -12,7 +12,10 @@ def ellipse_radius(level: float) -> float:
     """Mahalanobis radius of the ellipse holding probability ``level`` of a 2-D Gaussian."""
     if not 0 < level < 1:
         raise ValueError(f"The probability level must be between 0 and 1; got {level}.")
-    return float(np.sqrt(stats.chi2.ppf(level, df=2)))
+    # The chi-square distribution with 2 degrees of freedom is exponential with mean 2, so its
+    # quantile has a closed form: chi2.ppf(level, 2) = -2 log(1 - level). (Exact, and ~100x
+    # faster than scipy's general ppf, which matters when every animation frame draws ellipses.)
+    return float(np.sqrt(-2.0 * np.log1p(-level)))
 
 
 def ellipse_outline(mean, covariance, level: float = 0.95, n_points: int = 64) -> np.ndarray:
