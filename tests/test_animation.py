@@ -8,13 +8,16 @@ at every slider position, not just the JSON.
 from __future__ import annotations
 
 import json
+import pickle
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from emlab.figures import animation
 from emlab.figures.animation import (
     SHADE_TOP,
+    AnimatedFigure,
     animated_figure,
     animated_histogram,
     animation_indices,
@@ -242,3 +245,26 @@ def test_one_state_as_traces_and_as_a_still_figure(default_fit):
 def test_no_emoji_in_any_text(default_spec):
     text = json.dumps(default_spec["layout"]) + json.dumps([t.get("name", "") for t in default_spec["data"]])
     assert not [c for c in text if ord(c) >= 0x2190 and c not in "·"]
+
+
+@pytest.mark.parametrize("d", [1, 2])
+def test_frames_pass_plotlys_own_validation(d):
+    """Frames are attached unvalidated for speed; building a plain go.Figure from them validates everything."""
+    data = load_data(DataSettings(d=d))
+    history = fit_history(data, ModelSettings(max_iter=4))
+    figure = animated_figure(history, data, DEFAULT_VIEW)
+    validated = go.Figure(figure.to_dict())
+    assert len(validated.frames) == len(history)
+    validated_frames = json.loads(validated.to_json())["frames"]
+    for frame in validated_frames:  # validation only adds each trace's type
+        for trace in frame["data"]:
+            assert trace.pop("type") == "scatter"
+    assert validated_frames == json.loads(figure.to_json())["frames"]
+
+
+def test_a_pickled_figure_gives_the_same_json(default_fit):
+    data, history = default_fit
+    figure = animated_figure(history, data, DEFAULT_VIEW)
+    copy = pickle.loads(pickle.dumps(figure))
+    assert isinstance(copy, AnimatedFigure)
+    assert copy.to_json() == figure.to_json()

@@ -13,6 +13,11 @@ Playing, scrubbing the slider or jumping to any step thus always shows one consi
 while the payload holds each number once. Every ``KEYFRAME_EVERY`` frames a complete frame cuts
 the chain, so the merge stays short however long EM runs.
 
+Frames are plain JSON-ready dicts whose arrays are already plotly typed arrays (base64), and
+:class:`AnimatedFigure` attaches them without plotly.py's per-property validation: validating,
+copying or unpickling a few hundred frames otherwise takes seconds (``st.cache_data`` unpickles
+on every rerun). The tests validate the whole figure once with plotly's own validators.
+
 Trace layout (fixed, so frames can address traces by index): static traces first (grey data,
 truth), then the point-shade traces, ellipses, trails, means, then the log-likelihood curve and
 its moving marker in the narrow right panel, then legend-only entries.
@@ -20,6 +25,7 @@ its moving marker in the narrow right panel, then legend-only entries.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,6 +170,35 @@ class _Parts:
     parameter: list[int]
 
 
+class AnimatedFigure(go.Figure):
+    """A ``go.Figure`` whose frames are ready-made JSON, attached as they are (see module docstring).
+
+    Traces and layout go through plotly.py's validation as usual; the frames (plain dicts of
+    typed arrays) do not, and a pickled copy is rebuilt without validating anything again.
+    """
+
+    def __init__(self, data=None, layout=None, frames=(), **kwargs):
+        super().__init__(data=data, layout=layout, **kwargs)
+        self._frame_objs = tuple(go.Frame(frame, _validate=False) for frame in frames)
+
+    def __reduce__(self):
+        return _rebuild_animated_figure, (self.to_dict(),)
+
+
+def _rebuild_animated_figure(props: dict) -> AnimatedFigure:
+    return AnimatedFigure(props["data"], props["layout"], props.get("frames", ()), _validate=False)
+
+
+def typed_array(values, dtype: str = "f4") -> dict:
+    """``values`` as a plotly.js typed array (what plotly.py writes for numpy arrays), ready for JSON."""
+    array = np.ascontiguousarray(values, dtype=np.dtype(dtype))
+    return {"dtype": dtype, "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
+
+
+def _xy(x, y) -> dict:
+    return {"x": typed_array(x), "y": typed_array(y)}
+
+
 def _frames_and_slider(
     history: list[EMState],
     indices: np.ndarray,
@@ -172,9 +207,9 @@ def _frames_and_slider(
     parameter_update,
     *,
     large: bool,
-) -> tuple[list[go.Frame], dict, list[dict]]:
+) -> tuple[list[dict], dict, list[dict]]:
     """Frames (each carrying only what changed, chained by ``baseframe``), the slider and buttons."""
-    frames: list[go.Frame] = []
+    frames: list[dict] = []
     previous: EMState | None = None
     for position, index in enumerate(indices):
         state = history[index]
@@ -188,8 +223,8 @@ def _frames_and_slider(
             traces += parts.parameter
         frame = {"data": data, "traces": traces, "name": str(index)}
         if not complete:
-            frame["baseframe"] = frames[-1].name
-        frames.append(go.Frame(frame))
+            frame["baseframe"] = frames[-1]["name"]
+        frames.append(frame)
         previous = state
     size = sizes(large)
     steps = [
@@ -327,16 +362,16 @@ def _log_likelihood_range(values: np.ndarray) -> list[float]:
     return [low - pad, high + pad]
 
 
-def _log_likelihood_marker_update(state: EMState) -> go.Scatter:
-    x = np.nan if state.log_likelihood is None else state.iteration
-    y = np.nan if state.log_likelihood is None else state.log_likelihood
-    return go.Scatter(x=np.array([x], dtype=np.float32), y=np.array([y], dtype=np.float32))
+def _log_likelihood_marker_update(state: EMState) -> dict:
+    if state.log_likelihood is None:
+        return _xy([np.nan], [np.nan])
+    return _xy([state.iteration], [state.log_likelihood])
 
 
-def _shade_updates(shades: np.ndarray) -> list[go.Scatter]:
+def _shade_updates(shades: np.ndarray) -> list[dict]:
     # 250 instead of 255 for full ownership: bytes 252-255 encode to "/" in base64, which the JSON
     # writer escapes as six characters, and most points are fully owned (visually no difference).
-    return [go.Scatter(marker={"color": np.minimum(shade, SHADE_TOP)}) for shade in shades]
+    return [{"marker": {"color": typed_array(np.minimum(shade, SHADE_TOP), "u1")}} for shade in shades]
 
 
 def _trail(means_by_params: list[np.ndarray], position: int) -> np.ndarray:
@@ -376,11 +411,11 @@ def _params_sequence(history: list[EMState]) -> tuple[list[GMMParams], np.ndarra
     return distinct, positions
 
 
-def _ellipse_updates(means: np.ndarray, covariances: np.ndarray) -> list[go.Scatter]:
+def _ellipse_updates(means: np.ndarray, covariances: np.ndarray) -> list[dict]:
     updates = []
     for level in ELLIPSE_LEVELS:
-        for outline in ellipse_outlines(means, covariances, level, OUTLINE_POINTS).astype(np.float32):
-            updates.append(go.Scatter(x=outline[:, 0], y=outline[:, 1]))
+        for outline in ellipse_outlines(means, covariances, level, OUTLINE_POINTS):
+            updates.append(_xy(outline[:, 0], outline[:, 1]))
     return updates
 
 
@@ -455,20 +490,20 @@ def animated_figure(
         parameter=list(range(offset + n_components, offset + n_components + len(component_traces))),
     )
 
-    def responsibility_update(index: int) -> list[go.Scatter]:
+    def responsibility_update(index: int) -> list[dict]:
         state = history[index]
         resp = None if state.responsibilities is None else state.responsibilities[rows]
         shades = responsibility_shades(resp, n_components, len(points))
         return [*_shade_updates(shades), _log_likelihood_marker_update(state)]
 
-    def parameter_update(index: int) -> list[go.Scatter]:
+    def parameter_update(index: int) -> list[dict]:
         position = params_position[index]
         means, covariances = geometry[position]
         trail = _trail(means_by_params, position)
         return [
             *_ellipse_updates(means, covariances),
-            *[go.Scatter(x=path[:, 0], y=path[:, 1]) for path in trail],
-            go.Scatter(x=means_by_params[position][:, 0], y=means_by_params[position][:, 1]),
+            *[_xy(path[:, 0], path[:, 1]) for path in trail],
+            _xy(means[:, 0], means[:, 1]),
         ]
 
     indices = animation_indices(history, len(points), n_components)
@@ -483,7 +518,7 @@ def animated_figure(
     layout["xaxis"]["domain"] = [0.0, 0.64]
     layout.update(_figure_layout(large, _height(large)))
     layout.update({"xaxis2": x2, "yaxis2": y2, "sliders": [slider], "updatemenus": menus})
-    return go.Figure(data=traces, layout=layout, frames=frames)
+    return AnimatedFigure(data=traces, layout=layout, frames=frames)
 
 
 def _height(large: bool) -> int:
@@ -593,7 +628,7 @@ def animated_histogram(
         parameter=list(range(offset + n_components, offset + n_components + len(component_traces))),
     )
 
-    def responsibility_update(index: int) -> list[go.Scatter]:
+    def responsibility_update(index: int) -> list[dict]:
         state = history[index]
         resp = None if state.responsibilities is None else state.responsibilities[rows]
         return [
@@ -601,15 +636,14 @@ def animated_histogram(
             _log_likelihood_marker_update(state),
         ]
 
-    def parameter_update(index: int) -> list[go.Scatter]:
+    def parameter_update(index: int) -> list[dict]:
         position = params_position[index]
         params = distinct_params[position]
         curves = densities[position]
-        peaks = _mean_peaks(params)
         return [
-            *[go.Scatter(y=curve) for curve in curves],
-            go.Scatter(y=curves.sum(axis=0)),
-            go.Scatter(x=params.means[:, 0].astype(np.float32), y=peaks),
+            *[{"y": typed_array(curve)} for curve in curves],
+            {"y": typed_array(curves.sum(axis=0))},
+            _xy(params.means[:, 0], _mean_peaks(params)),
         ]
 
     indices = animation_indices(history, len(points), n_components)
@@ -627,7 +661,7 @@ def animated_histogram(
     layout["xaxis"]["domain"] = [0.0, 0.64]
     layout.update(_figure_layout(large, _height(large)))
     layout.update({"xaxis2": x2, "yaxis2": y2, "sliders": [slider], "updatemenus": menus, "bargap": 0})
-    return go.Figure(data=traces, layout=layout, frames=frames)
+    return AnimatedFigure(data=traces, layout=layout, frames=frames)
 
 
 def _mean_peaks(params: GMMParams) -> np.ndarray:
