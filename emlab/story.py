@@ -1,0 +1,90 @@
+"""What the "How the data is made" page shows for one choice of data and view, as one pure function.
+
+The page caches :func:`build_story` with ``st.cache_data`` (so the result lives in a module and
+pickles). The data is the Playground's own (:func:`emlab.pipeline.load_data` with the same
+settings), so every number shown is one the Playground fits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from emlab.figures.story import counts_figure, dirichlet_figure, samples_figure, samples_histogram
+from emlab.pipeline import LoadedData
+from emlab.settings import DataSettings, ViewSettings
+from emlab.style import component_name
+from emlab.text import t
+from gmm_core.story import dirichlet_draws, expected_counts
+
+# The other Dirichlet draws come from their own stream, so showing them never changes the data.
+DRAWS_SEED_OFFSET = 104_729
+
+
+@dataclass(frozen=True, eq=False)
+class Story:
+    """The three stages of one synthetic data set.
+
+    Attributes
+    ----------
+    weights, counts : ndarray of shape (K,)
+        theta drawn from the Dirichlet, and the multinomial counts.
+    expected, spread : ndarray of shape (K,)
+        N theta_k and sqrt(N theta_k (1 - theta_k)).
+    dirichlet, counts_chart, samples : go.Figure
+    table : DataFrame
+        One row per class.
+    n_samples, n_features : int
+    """
+
+    weights: np.ndarray
+    counts: np.ndarray
+    expected: np.ndarray
+    spread: np.ndarray
+    dirichlet: go.Figure
+    counts_chart: go.Figure
+    samples: go.Figure
+    table: pd.DataFrame
+    n_samples: int
+    n_features: int
+
+
+def build_story(data: LoadedData, settings: DataSettings, view: ViewSettings, n_draws: int) -> Story:
+    """The figures and numbers of the three stages for synthetic ``data`` made with ``settings``."""
+    if data.true_params is None or data.counts is None:
+        raise ValueError("The story needs synthetic data (the truth of a real data set is unknown).")
+    weights, counts = data.true_params.weights, data.counts
+    draws = dirichlet_draws(settings.alpha, len(weights), n_draws, settings.data_seed + DRAWS_SEED_OFFSET)
+    expected, spread = expected_counts(data.n_samples, weights)
+    samples = samples_histogram(data, large=view.large) if data.n_features == 1 else samples_figure(data, view)
+    return Story(
+        weights=weights,
+        counts=counts,
+        expected=expected,
+        spread=spread,
+        dirichlet=dirichlet_figure(draws, weights, large=view.large),
+        counts_chart=counts_figure(counts, expected, spread, large=view.large),
+        samples=samples,
+        table=class_table(data, expected),
+        n_samples=data.n_samples,
+        n_features=data.n_features,
+    )
+
+
+def class_table(data: LoadedData, expected: np.ndarray) -> pd.DataFrame:
+    """One row per class: theta_k, n_k, N theta_k, the mean, and the standard deviations along the ellipse axes."""
+    params = data.true_params
+    axes = np.sqrt(np.linalg.eigvalsh(params.full_covariances())[:, ::-1])
+    return pd.DataFrame(
+        {
+            t("story.table.class"): [component_name(k) for k in range(params.n_components)],
+            t("story.table.theta"): np.round(params.weights, 3),
+            t("story.table.count"): data.counts.astype(int),
+            t("story.table.expected"): np.round(expected, 1),
+            t("story.table.mean"): ["(" + ", ".join(f"{v:.2f}" for v in mean) + ")" for mean in params.means],
+            t("story.table.spread"): [" / ".join(f"{v:.2f}" for v in row) for row in axes],
+        }
+    )

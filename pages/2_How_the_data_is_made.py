@@ -1,0 +1,151 @@
+"""How the data is made: the Dirichlet -> multinomial -> Gaussian story, with the Playground's own numbers.
+
+The data comes from the shared sidebar controls and the shared cache (``cached_data``), so the
+class probabilities, counts and points shown here are exactly those the Playground fits for the
+same settings; the link at the bottom carries the settings there.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from emlab.cache import CACHE_TTL_SECONDS, cached_data
+from emlab.controls import data_controls, last_good, remember, view_controls
+from emlab.page import setup_page
+from emlab.settings import DataSettings, ViewSettings
+from emlab.story import Story, build_story
+from emlab.teaching_formulas import dirichlet_latex, gaussian_latex, multinomial_latex
+from emlab.text import t
+
+PAGE = "story"
+DRAW_CHOICES = (50, 100, 200, 500, 1000)
+# Keys of the shared controls that a link to the Playground carries (data and view; not this page's own).
+LINKED_KEYS = ("source", "layout", "n", "k_true", "d", "alpha", "data_seed", "sep", "elong", "view", "fx", "fy", "big")
+CHART_CONFIG = {"displaylogo": False}
+
+
+@st.cache_data(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_story(data_settings: DataSettings, view: ViewSettings, n_draws: int) -> Story:
+    """The three stages for the settings (the data itself from the shared cache, as the Playground's)."""
+    return build_story(cached_data(data_settings), data_settings, view, n_draws)
+
+
+def main() -> None:
+    setup_page("nav.story")
+    st.title(t("story.title"))
+    st.markdown(t("story.intro"))
+    data_settings = data_controls()
+    if data_settings.source != "synthetic":
+        view_controls(("x1", "x2"))
+        st.info(t("story.not_synthetic", source=data_settings.source))
+        st.button(
+            t("story.use_synthetic"), key="story_use_synthetic", on_click=_set_state, args=("source", "synthetic")
+        )
+        return
+    names = tuple(f"x{i + 1}" for i in range(data_settings.d))
+    view = view_controls(names)
+    show_playground_link()
+    show_generators(data_settings)
+    n_draws = st.select_slider(
+        t("story.draws"),
+        options=DRAW_CHOICES,
+        value=200,
+        key="story_draws",
+        help=t("story.draws.help"),
+        bind="query-params",
+    )
+    try:
+        story = cached_story(data_settings, view, int(n_draws))
+    except ValueError as error:
+        st.error(t("error.data", message=error))
+        story = last_good(PAGE)
+        if story is None:
+            return
+        st.info(t("error.kept"))
+    else:
+        remember(PAGE, story)
+    show_story(story, data_settings, int(n_draws))
+    show_playground_link()
+
+
+def _set_state(key: str, value) -> None:
+    st.session_state[key] = value
+
+
+def show_generators(data_settings: DataSettings) -> None:
+    """The two generator presets and a sentence on what the chosen one can make."""
+    st.subheader(t("story.presets"))
+    left, right, _ = st.columns([1, 1, 1])
+    left.button(
+        t("story.preset.spread"),
+        key="story_preset_spread",
+        help=t("story.preset.spread.help"),
+        on_click=_set_state,
+        args=("layout", "spread"),
+        type="primary" if data_settings.layout == "spread" else "secondary",
+        width="stretch",
+    )
+    right.button(
+        t("story.preset.seed"),
+        key="story_preset_seed",
+        help=t("story.preset.seed.help"),
+        on_click=_set_state,
+        args=("layout", "seed_script"),
+        type="primary" if data_settings.layout == "seed_script" else "secondary",
+        width="stretch",
+    )
+    if data_settings.layout == "seed_script":
+        st.markdown(t("story.seed_layout"))
+    else:
+        st.markdown(t("story.spread_layout", separation=data_settings.separation, elongation=data_settings.elongation))
+
+
+def show_story(story: Story, data_settings: DataSettings, n_draws: int) -> None:
+    n_components = len(story.weights)
+
+    st.subheader(t("story.stage1"))
+    figure_column, text_column = st.columns([3, 2], gap="large")
+    with text_column:
+        st.latex(dirichlet_latex(data_settings.alpha, story.weights))
+        st.markdown(t("story.stage1.text"))
+        if n_components == 1:
+            st.caption(t("story.stage1.single"))
+        else:
+            key = "story.stage1.ternary" if n_components == 3 else "story.stage1.strips"
+            st.caption(t(key, n_draws=n_draws))
+    figure_column.plotly_chart(story.dirichlet, key="story_dirichlet_chart", theme=None, config=CHART_CONFIG)
+
+    st.subheader(t("story.stage2"))
+    figure_column, text_column = st.columns([3, 2], gap="large")
+    with text_column:
+        st.latex(multinomial_latex(story.n_samples, story.counts, story.expected))
+        st.markdown(t("story.stage2.text"))
+    figure_column.plotly_chart(story.counts_chart, key="story_counts_chart", theme=None, config=CHART_CONFIG)
+
+    st.subheader(t("story.stage3"))
+    figure_column, text_column = st.columns([3, 2], gap="large")
+    with text_column:
+        st.latex(gaussian_latex())
+        st.markdown(t("story.stage3.text"))
+        if story.n_features > 2:
+            st.caption(t("story.stage3.view", d=story.n_features))
+    figure_column.plotly_chart(story.samples, key="story_samples_chart", theme=None, config=CHART_CONFIG)
+    st.dataframe(story.table, hide_index=True, width="stretch")
+
+
+def show_playground_link() -> None:
+    st.page_link(
+        "app.py",
+        label=t("story.playground"),
+        icon=":material/play_circle:",
+        help=t("story.playground.help"),
+        query_params=playground_link(),
+    )
+
+
+def playground_link() -> dict[str, str]:
+    """The shared data and view settings of this URL, to open the Playground on the same data."""
+    return {key: value for key, value in st.query_params.items() if key in LINKED_KEYS}
+
+
+main()

@@ -1,0 +1,147 @@
+"""The "How the data is made" page run headless with AppTest: the story's numbers are the Playground's data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from emlab.pipeline import load_data
+from emlab.settings import DataSettings
+from emlab.text import t
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/2_How_the_data_is_made.py"
+LINK_LABEL = t("story.playground")
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run_page(**query) -> AppTest:
+    """Open the page with ``query`` as URL parameters (the entry point is app.py, as in the browser)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page(PAGE)
+    for key, value in query.items():
+        at.query_params[key] = str(value)
+    return at.run()
+
+
+def spec(at: AppTest, key: str) -> dict:
+    found = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if key in c.proto.id]
+    assert len(found) == 1, f"expected one chart with key {key}"
+    return found[0]
+
+
+def decode(values) -> np.ndarray:
+    """A plotly array from the JSON spec: a plain list or plotly 7's base64 typed array."""
+    if isinstance(values, dict) and "bdata" in values:
+        import base64
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
+    return np.asarray(values, dtype=float)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, at.exception[0].value
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_default_story_shows_the_playgrounds_own_draw():
+    at = run_page()
+    assert_clean(at)
+    truth = load_data(DataSettings())
+    dirichlet = spec(at, "story_dirichlet_chart")
+    assert [trace["type"] for trace in dirichlet["data"]] == ["scatterternary", "scatterternary"]
+    others, this = dirichlet["data"]
+    assert len(decode(others["a"])) == 200
+    np.testing.assert_allclose([this["a"][0], this["b"][0], this["c"][0]], truth.true_params.weights)
+    counts = spec(at, "story_counts_chart")
+    np.testing.assert_array_equal(decode(counts["data"][0]["y"]), truth.counts)
+    np.testing.assert_allclose(decode(counts["data"][1]["y"]), truth.n_samples * truth.true_params.weights)
+    samples = spec(at, "story_samples_chart")
+    assert samples["layout"]["yaxis"]["scaleanchor"] == "x"
+    assert any(trace.get("name") == "means" for trace in samples["data"])
+    table = at.dataframe[0].value
+    assert list(table[t("story.table.count")]) == truth.counts.tolist()
+
+
+def test_link_carries_the_data_settings_to_the_playground_but_not_the_page_controls():
+    at = run_page(n=300, alpha=0.5, k_true=4, story_draws=500)
+    assert_clean(at)
+    links = [link.proto for link in at.get("page_link") if link.proto.label == LINK_LABEL]
+    assert len(links) == 2
+    query = dict(pair.split("=") for pair in links[0].query_string.split("&"))
+    assert query == {"n": "300", "alpha": "0.5", "k_true": "4"}
+    assert links[0].page_script_hash == next(
+        link.proto.page_script_hash for link in at.get("page_link") if link.proto.label == t("nav.playground")
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "n_classes"),
+    [
+        ({"k_true": 1}, "bar", 1),
+        ({"k_true": 2, "alpha": 0.1}, "bar", 2),
+        ({"k_true": 8, "alpha": 100.0, "n": 5000, "story_draws": 1000}, "bar", 8),
+        ({"n": 20, "story_draws": 50}, "scatterternary", 3),
+    ],
+)
+def test_control_extremes(query, kind, n_classes):
+    at = run_page(**query)
+    assert_clean(at)
+    dirichlet = spec(at, "story_dirichlet_chart")
+    assert dirichlet["data"][0]["type"] == kind
+    counts = spec(at, "story_counts_chart")
+    assert len(decode(counts["data"][0]["y"])) == n_classes
+    assert decode(counts["data"][0]["y"]).sum() == int(query.get("n", 500))
+    if n_classes == 1:
+        assert t("story.stage1.single") in [c.value for c in at.caption]
+
+
+def test_one_feature_data_is_a_stacked_histogram():
+    at = run_page(d=1, k_true=3)
+    assert_clean(at)
+    samples = spec(at, "story_samples_chart")
+    assert samples["layout"]["barmode"] == "stack"
+    assert sum(decode(trace["y"]).sum() for trace in samples["data"]) == 500
+
+
+def test_six_features_shows_two_of_them():
+    at = run_page(d=6)
+    assert_clean(at)
+    assert t("story.stage3.view", d=6) in [c.value for c in at.caption]
+
+
+def test_seed_script_preset_switches_the_layout_and_says_what_it_cannot_make():
+    at = run_page()
+    at.button(key="story_preset_seed").click().run()
+    assert_clean(at)
+    assert at.radio(key="layout").value == "seed_script"
+    assert t("story.seed_layout") in [m.value for m in at.markdown]
+    means = load_data(DataSettings(layout="seed_script")).true_params.means
+    table_means = at.dataframe[0].value[t("story.table.mean")].tolist()
+    assert table_means == ["(" + ", ".join(f"{v:.2f}" for v in mean) + ")" for mean in means]
+    at.button(key="story_preset_spread").click().run()
+    assert at.radio(key="layout").value == "spread"
+
+
+def test_real_data_source_offers_to_switch_back():
+    at = run_page(source="iris")
+    assert_clean(at)
+    assert not at.get("plotly_chart")
+    assert at.info[0].value == t("story.not_synthetic", source="iris")
+    at.button(key="story_use_synthetic").click().run()
+    assert_clean(at)
+    assert at.selectbox(key="source").value == "synthetic"
+    assert len(at.get("plotly_chart")) == 3
