@@ -20,6 +20,7 @@ from emlab.text import t
 EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "examples" / "two_clusters.csv"
 FILE_TYPES = ["csv", "txt", "tsv"]
 PREVIEW_CACHE_ENTRIES = 64
+NARROW_TABLE_COLUMNS = 4  # this many columns or fewer look lost in a full-width table
 # Pages the chosen data opens in; the query parameter picks the bound 'Data source' selectbox.
 TARGET_PAGES = (
     ("app.py", "upload.go_playground", ":material/play_circle:"),
@@ -173,6 +174,8 @@ def _hand_over(selection_id: str) -> None:
         return
     if in_use is not None:
         st.info(t("upload.in_use.stale", name=upload.quote(in_use.name)), icon=":material/sync:")
+    else:
+        st.markdown(t("upload.use.next"))
     st.button(
         t("upload.use"),
         key="up_use",
@@ -221,7 +224,8 @@ def _selection_section(table: upload.ParsedTable) -> None:
         if len(columns) > 2:
             st.caption(t("upload.chart.more", d=len(columns)))
     st.caption(t("upload.preview"))
-    st.dataframe(table.data[columns].head(upload.PREVIEW_ROWS), hide_index=True)
+    width = "content" if len(columns) <= NARROW_TABLE_COLUMNS else "stretch"
+    st.dataframe(table.data[columns].head(upload.PREVIEW_ROWS), hide_index=True, width=width)
 
 
 def main() -> None:
