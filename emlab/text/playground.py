@@ -49,7 +49,6 @@ EN = {
     "play.share": "Every control is in the page address: copy the link to share exactly this data, model and animation.",
     "play.frames_thinned": "EM ran {iterations} iterations; the animation shows {shown} of them (the first ones, then evenly spaced) to stay light. The log-likelihood panel shows every iteration.",
     "play.one_component": "With K = 1 there is nothing to assign: EM finds the mean and covariance of all the data in one step.",
-    "play.degenerate": "The data have almost no spread along some direction (a feature is constant or features are exact copies): covariance ellipses there are only as wide as reg_covar allows.",
     "play.projection_1d": "The data have one feature, so there is no 2-D view or PCA projection: they are drawn as a histogram.",
     # Table columns
     "table.component": "Component",

@@ -1,0 +1,189 @@
+"""Playground: choose data and a model, press Play, and watch EM find the clusters.
+
+The whole animation is one plotly figure with a frame per half-step, played in the browser (no
+server round-trip per frame). It is built through ``st.cache_data`` from the settings alone, so
+the same URL gives a byte-identical figure and a rerun (a download, a resize) does not restart
+playback. Text that changes lives outside the figure for the same reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from emlab.cache import CACHE_TTL_SECONDS, cached_data, cached_history
+from emlab.controls import data_controls, last_good, model_controls, remember, uploaded_dataset, view_controls
+from emlab.export import data_csv, history_csv, history_json, settings_dict, standalone_html
+from emlab.page import setup_page
+from emlab.pipeline import LoadedData, constant_features
+from emlab.playground import Playground, build_playground
+from emlab.settings import DataSettings, ModelSettings, ViewSettings
+from emlab.text import t
+from gmm_core import EMState
+
+PAGE = "playground"
+CHART_KEY = "play_chart"
+
+
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """A built playground with the inputs its downloads need (kept as the last good result)."""
+
+    result: Playground
+    data: LoadedData
+    history: list[EMState]
+    settings: dict
+
+
+@st.cache_data(max_entries=16, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_playground(
+    data_settings: DataSettings, model: ModelSettings, view: ViewSettings, upload_id: str = "", _uploaded=None
+) -> Playground:
+    """The playground for the settings, built once per choice (``upload_id`` names an uploaded file)."""
+    data = cached_data(data_settings, _uploaded, upload_id)
+    return build_playground(cached_history(data_settings, model, data, upload_id), data, view)
+
+
+def main() -> None:
+    setup_page("nav.playground")
+    st.title(t("play.title"))
+    st.caption(t("play.lead"))
+    data_settings = data_controls()
+    model = model_controls()
+    uploaded, upload_id = uploaded_dataset()
+    if data_settings.source != "upload":
+        uploaded, upload_id = None, ""
+    elif uploaded is None:
+        st.warning(t("warn.upload_missing"))
+        return
+    try:
+        data = cached_data(data_settings, uploaded, upload_id)
+    except ValueError as error:
+        st.error(t("error.data", message=error))
+        show_last_good()
+        return
+    view = view_controls(data.feature_names)
+    if not inputs_ok(data, model):
+        show_last_good()
+        return
+    try:
+        history = cached_history(data_settings, model, data, upload_id)
+        result = cached_playground(data_settings, model, view, upload_id, _uploaded=uploaded)
+    except ValueError as error:
+        st.error(t("error.fit", message=error))
+        show_last_good()
+        return
+    shown = Shown(result, data, history, settings_dict(data_settings, model, view))
+    remember(PAGE, shown)
+    show(shown)
+
+
+def inputs_ok(data: LoadedData, model: ModelSettings) -> bool:
+    """Say what is odd about the inputs; False when EM cannot run at all."""
+    if model.k > data.n_samples:
+        st.warning(t("warn.k_gt_n", k=model.k, n=data.n_samples))
+        return False
+    for name in constant_features(data):
+        st.warning(t("warn.constant_column", name=name))
+    if model.tol == 0:
+        st.info(t("warn.tol_zero", max_iter=model.max_iter))
+    if data.n_features == 1 and st.query_params.get("view") == "pca":
+        st.info(t("play.projection_1d"))
+    if model.k == 1:
+        st.info(t("play.one_component"))
+    return True
+
+
+def show_last_good() -> None:
+    """Show the last result that worked in this session, if any, saying that it is the old one."""
+    previous = last_good(PAGE)
+    if previous is not None:
+        st.info(t("error.kept"))
+        show(previous)
+
+
+def show(shown: Shown) -> None:
+    """The chart, what it shows, the fitted numbers and the downloads."""
+    result = shown.result
+    st.plotly_chart(result.figure, key=CHART_KEY, theme=None, config={"displaylogo": False})
+    st.markdown(t("play.intro"))
+    st.caption(t("play.histogram_help") if result.one_feature else t("play.chart_help"))
+    if result.shown_points < result.n_points:
+        st.caption(t("warn.subsampled", shown=result.shown_points, n=result.n_points))
+    if result.shown_iterations < result.iterations:
+        st.caption(t("play.frames_thinned", iterations=result.iterations, shown=result.shown_iterations))
+    show_summary(result)
+    st.markdown(t("play.try"))
+    show_downloads(shown)
+
+
+def show_summary(result: Playground) -> None:
+    summary = result.summary
+    st.subheader(t("play.results"))
+    columns = st.columns(5 if summary.ari is not None else 4)
+    columns[0].metric(t("play.metric.iterations"), summary.iterations)
+    columns[1].metric(
+        t("play.metric.converged"),
+        t("play.metric.yes") if summary.converged else t("play.metric.not_converged"),
+        help=t("play.metric.converged.help"),
+    )
+    columns[2].metric(t("play.metric.log_likelihood"), f"{summary.log_likelihood:.4f}")
+    columns[3].metric(t("play.metric.bic"), f"{summary.bic:,.1f}", help=t("play.metric.bic.help"))
+    if summary.ari is not None:
+        columns[4].metric(t("play.metric.ari"), f"{summary.ari:.3f}", help=t("play.metric.ari.help"))
+    caption = {
+        "truth": "play.table.caption",
+        "classes": "play.table.caption_classes",
+        "none": "play.table.caption_no_truth",
+    }[summary.reference_source]
+    st.dataframe(result.table, hide_index=True, width="stretch")
+    st.caption(t(caption))
+
+
+def show_downloads(shown: Shown) -> None:
+    st.subheader(t("play.downloads"))
+    names = shown.data.feature_names
+    labels = shown.result.summary.labels
+    columns = st.columns(4)
+    columns[0].download_button(
+        t("play.download.data"),
+        data=lambda: data_csv(shown.data, labels),
+        file_name="em_lab_data.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/table:",
+        key="play_dl_data",
+    )
+    columns[1].download_button(
+        t("play.download.history_csv"),
+        data=lambda: history_csv(shown.history, names),
+        file_name="em_lab_history.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/timeline:",
+        key="play_dl_history_csv",
+    )
+    columns[2].download_button(
+        t("play.download.history_json"),
+        data=lambda: history_json(shown.history, names, shown.settings),
+        file_name="em_lab_history.json",
+        mime="application/json",
+        on_click="ignore",
+        icon=":material/data_object:",
+        key="play_dl_history_json",
+    )
+    columns[3].download_button(
+        t("play.download.html"),
+        data=lambda: standalone_html(shown.result.figure, t("play.title")),
+        file_name="em_lab_animation.html",
+        mime="text/html",
+        on_click="ignore",
+        icon=":material/movie:",
+        help=t("play.download.html_help"),
+        key="play_dl_html",
+    )
+    st.caption(t("play.share"))
+
+
+main()

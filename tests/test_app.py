@@ -1,0 +1,199 @@
+"""The Playground page (app.py) run headless with AppTest: every source, model option and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from emlab.text import t
+from gmm_core import COVARIANCE_TYPES, INIT_METHODS, DataSet
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run_app(session: dict | None = None, **query) -> AppTest:
+    """Run the page once with ``query`` as URL parameters (and ``session`` in session state)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = str(value)
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def chart_spec(at: AppTest) -> dict:
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1, f"expected one chart, found {len(charts)}"
+    return json.loads(charts[0].proto.spec)
+
+
+def texts(elements) -> str:
+    return " | ".join(element.value for element in elements)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, at.exception[0].value
+    assert not at.error, texts(at.error)
+
+
+def iterations(at: AppTest) -> int:
+    return int(next(metric.value for metric in at.metric if metric.label == t("play.metric.iterations")))
+
+
+def upload(X, names) -> dict:
+    """Session state as the 'Your own data' page leaves it after reading a file."""
+    return {"uploaded_dataset": DataSet("upload.csv", np.asarray(X, dtype=float), tuple(names)), "upload_id": "test"}
+
+
+def test_defaults_show_the_animation_the_fit_and_the_downloads():
+    at = run_app()
+    assert_clean(at)
+    spec = chart_spec(at)
+    assert len(spec["frames"]) == 2 * iterations(at) + 1  # the start, then an E and an M frame per iteration
+    names = [trace.get("name", "") for trace in spec["data"]]
+    assert sum(name.startswith("C") and name.endswith("% ellipse") for name in names) == 2 * 3
+    assert "current iteration" in names  # the log-likelihood marker
+    labels = [step["label"] for step in spec["layout"]["sliders"][0]["steps"]]
+    assert "E-step" in labels[1] and "M-step" in labels[2]
+    assert {metric.label for metric in at.metric} >= {t("play.metric.bic"), t("play.metric.ari")}
+    assert len(at.dataframe[0].value) == 3
+    assert len(at.get("download_button")) == 4
+    assert not at.warning
+
+
+@pytest.mark.parametrize("source", ["synthetic", "old_faithful", "iris"])
+def test_every_data_source(source):
+    at = run_app(source=source)
+    assert_clean(at)
+    assert len(chart_spec(at)["frames"]) == 2 * iterations(at) + 1
+
+
+@pytest.mark.parametrize("cov", COVARIANCE_TYPES)
+def test_every_covariance_type(cov):
+    at = run_app(cov=cov)
+    assert_clean(at)
+    assert at.selectbox(key="cov").value == cov
+    assert len(chart_spec(at)["frames"]) == 2 * iterations(at) + 1
+
+
+@pytest.mark.parametrize("init", INIT_METHODS)
+def test_every_initialisation(init):
+    at = run_app(init=init)
+    assert_clean(at)
+    assert len(chart_spec(at)["frames"]) == 2 * iterations(at) + 1
+
+
+def test_one_dimension_is_a_histogram():
+    at = run_app(d=1)
+    assert_clean(at)
+    spec = chart_spec(at)
+    assert spec["data"][0]["type"] == "bar"
+    assert "mixture density" in [trace.get("name") for trace in spec["data"]]
+
+
+@pytest.mark.parametrize(("view", "title"), [("features", "x3"), ("pca", "PC1")])
+def test_four_dimensions_choose_the_view(view, title):
+    at = run_app(d=4, view=view, fx="x3", fy="x4")
+    assert_clean(at)
+    assert chart_spec(at)["layout"]["xaxis"]["title"]["text"].startswith(title)
+
+
+def test_query_parameters_reproduce_the_same_figure():
+    query = {"source": "synthetic", "n": 800, "k_true": 4, "d": 2, "alpha": 2.0, "data_seed": 7}
+    query |= {"k": 4, "cov": "diag", "init": "kmeans", "model_seed": 3}
+    first = chart_spec(run_app(**query))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    again = run_app(**query)
+    assert chart_spec(again) == first
+    assert again.slider(key="k").value == 4 and again.selectbox(key="cov").value == "diag"
+    assert first != chart_spec(run_app())
+
+
+def test_rerun_gives_a_byte_identical_chart():
+    at = run_app()
+    first = at.get("plotly_chart")[0].proto.spec
+    at.run()
+    assert at.get("plotly_chart")[0].proto.spec == first
+
+
+def test_upload_source_without_a_file_says_where_to_upload():
+    at = run_app(source="upload")
+    assert not at.exception
+    assert t("warn.upload_missing") in texts(at.warning)
+    assert not at.get("plotly_chart")
+
+
+def test_uploaded_data_are_fitted():
+    X = np.random.default_rng(0).normal(size=(60, 2)) + np.repeat([[0, 0], [6, 6]], 30, axis=0)
+    at = run_app(upload(X, ["u", "v"]), source="upload", k=2)
+    assert_clean(at)
+    assert chart_spec(at)["layout"]["xaxis"]["title"]["text"] == "u"
+
+
+def test_more_components_than_samples_warns_and_keeps_the_last_figure():
+    at = run_app()
+    good = chart_spec(at)
+    at.session_state["uploaded_dataset"] = DataSet("tiny.csv", np.arange(10.0).reshape(5, 2), ("a", "b"))
+    at.session_state["upload_id"] = "tiny"
+    at.selectbox(key="source").set_value("upload")
+    at.slider(key="k").set_value(8)
+    at.run()
+    assert not at.exception
+    assert t("warn.k_gt_n", k=8, n=5) in texts(at.warning)
+    assert t("error.kept") in texts(at.info)
+    assert chart_spec(at) == good
+
+
+def test_a_failing_fit_shows_the_error_and_keeps_the_last_figure():
+    points = np.vstack([np.zeros((10, 2)), np.random.default_rng(0).normal(size=(20, 2)) * 5])
+    at = run_app(upload(points, ["a", "b"]), source="upload", reg=1e-6)
+    good = chart_spec(at)
+    at.select_slider(key="reg").set_value(0.0).run()
+    assert not at.exception
+    assert "not positive definite" in texts(at.error) and "reg_covar" in texts(at.error)
+    assert t("error.kept") in texts(at.info)
+    assert chart_spec(at) == good
+
+
+def test_degenerate_data_warn_about_each_constant_feature():
+    at = run_app(upload(np.ones((40, 3)), ["a", "b", "c"]), source="upload")
+    assert not at.exception and not at.error
+    warnings = texts(at.warning)
+    assert all(t("warn.constant_column", name=name) in warnings for name in "abc")
+    assert len(chart_spec(at)["frames"]) == 2 * iterations(at) + 1
+
+
+def test_a_constant_column_is_named():
+    X = np.column_stack([np.random.default_rng(1).normal(size=50), np.full(50, 2.5)])
+    at = run_app(upload(X, ["height", "batch"]), source="upload", k=2)
+    assert not at.exception
+    assert texts(at.warning) == t("warn.constant_column", name="batch")
+
+
+def test_tol_zero_runs_every_iteration_and_says_so():
+    at = run_app(tol=0.0, max_iter=300)
+    assert_clean(at)
+    assert t("warn.tol_zero", max_iter=300) in texts(at.info)
+    assert iterations(at) == 300
+
+
+def test_a_projection_of_one_dimensional_data_is_explained():
+    at = run_app(d=1, view="pca")
+    assert_clean(at)
+    assert t("play.projection_1d") in texts(at.info)
+    assert chart_spec(at)["data"][0]["type"] == "bar"
