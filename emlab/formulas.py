@@ -210,11 +210,13 @@ def _covariance_row(terms: MStepTerms, k: int, values: dict) -> str:
     """The covariance update for the model's covariance type, in symbols and in numbers."""
     eps_symbol, eps_value = _epsilon(terms.reg_covar)
     after = terms.after
-    common = {"eps": eps_symbol, "eps_value": eps_value, **values}
+    # Matrices of three or more features get the result on a row of its own, so the row fits a screen.
+    then = r" \\ &=" if terms.scatter.shape[1] >= 3 else " ="
+    common = {"eps": eps_symbol, "eps_value": eps_value, "then": then, **values}
     if terms.covariance_type == "full":
         return tex(
             r"<sym> = \frac{1}{N_{<k>}} \sum_{n} \gamma_{n<k>} (x_n - \mu_{<k>})(x_n - \mu_{<k>})^\top<eps>"
-            r" &= \frac{1}{<count>} <scatter><eps_value> = <cov>",
+            r" &= \frac{1}{<count>} <scatter><eps_value><then> <cov>",
             sym=colored(k, tex(r"\Sigma_{<k>}", k=k + 1)),
             scatter=latex_matrix(terms.scatter[k]),
             cov=latex_matrix(after.covariances[k]),
@@ -223,7 +225,7 @@ def _covariance_row(terms: MStepTerms, k: int, values: dict) -> str:
     if terms.covariance_type == "tied":
         return tex(
             r"\Sigma = \frac{1}{N} \sum_{k} \sum_{n} \gamma_{nk} (x_n - \mu_k)(x_n - \mu_k)^\top<eps>"
-            r" &= \frac{1}{<N>} <scatter><eps_value> = <cov>",
+            r" &= \frac{1}{<N>} <scatter><eps_value><then> <cov>",
             scatter=latex_matrix(terms.scatter.sum(axis=0)),
             cov=latex_matrix(after.covariances),
             **common,
@@ -232,7 +234,7 @@ def _covariance_row(terms: MStepTerms, k: int, values: dict) -> str:
     if terms.covariance_type == "diag":
         return tex(
             r"<sym> = \frac{1}{N_{<k>}} \sum_{n} \gamma_{n<k>} (x_{nd} - \mu_{<k>d})^2<eps>"
-            r" &= \frac{1}{<count>} <scatter><eps_value> = <cov>",
+            r" &= \frac{1}{<count>} <scatter><eps_value><then> <cov>",
             sym=colored(k, tex(r"\sigma^2_{<k>,d}", k=k + 1)),
             scatter=latex_vector(diagonal),
             cov=latex_vector(after.covariances[k]),

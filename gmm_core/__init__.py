@@ -8,7 +8,13 @@ from gmm_core._checks import COVARIANCE_TYPES
 from gmm_core.datasets import DataSet, load_iris, load_old_faithful
 from gmm_core.em import EMState, PreparedData, e_step, em_steps, m_step, prepare, run_em, weighted_log_prob
 from gmm_core.estimator import GaussianMixtureEM
-from gmm_core.explain import MStepTerms, ResponsibilityTerms, m_step_terms, responsibility_terms
+from gmm_core.explain import (
+    MStepTerms,
+    ResponsibilityTerms,
+    m_step_terms,
+    point_like_components,
+    responsibility_terms,
+)
 from gmm_core.generate import MixtureSample, sample_mixture
 from gmm_core.geometry import (
     component_densities_1d,
@@ -59,6 +65,7 @@ __all__ = [
     "match_components",
     "match_labels",
     "pca_projection",
+    "point_like_components",
     "prepare",
     "project_components",
     "project_points",

@@ -205,6 +205,22 @@ def m_step_terms(
     )
 
 
+def point_like_components(X, params: GMMParams, ratio: float = 1e-4) -> np.ndarray:
+    """Which components are points next to the data: total variance below ``ratio`` of the data's.
+
+    One-sample starts ("k-means++", "random_from_data") begin this way, with only ``reg_covar``
+    of spread, so their ellipses are invisible and the first log-likelihood is extremely low.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_components,)
+    """
+    data = prepare(X)
+    data_variance = float(np.trace(data.scatter)) / data.n_samples
+    component_variance = np.trace(params.full_covariances(), axis1=1, axis2=2)
+    return component_variance < ratio * max(data_variance, np.finfo(float).tiny)
+
+
 def _check_index(index, n_samples: int) -> int:
     if isinstance(index, bool) or not isinstance(index, int | np.integer) or not 0 <= index < n_samples:
         raise ValueError(f"The sample index must be a whole number from 0 to {n_samples - 1}; got {index!r}.")

@@ -26,7 +26,7 @@ from emlab.settings import ModelSettings, ViewSettings
 from emlab.stepper import ManualStart
 from emlab.style import component_name
 from emlab.text import t
-from gmm_core import PreparedData, initialize_from_means, m_step_terms, responsibility_terms
+from gmm_core import PreparedData, initialize_from_means, m_step_terms, point_like_components, responsibility_terms
 
 METHOD, MANUAL = "method", "manual"
 
@@ -208,21 +208,22 @@ def _start_controls(k: int, data_key: tuple, picking: bool) -> None:
     manual = _manual_for(data_key)
     with right:
         if picking:
-            message = "step.manual.ready" if len(manual.rows) == k else "step.manual.picking"
+            message = "step.manual.ready" if manual.ready(k) else "step.manual.picking"
             st.markdown(t(message, k=k, chosen=len(manual.rows)))
         else:
             st.markdown(t("step.manual.started", k=k, rows=", ".join(str(r) for r in manual.rows)))
         go, clear = st.columns(2)
-        go.button(
-            t("step.manual.go"),
-            key="step_manual_go",
-            type="primary" if picking and len(manual.rows) == k else "secondary",
-            disabled=not picking or len(manual.rows) != k,
-            help=t("step.manual.go.help"),
-            on_click=_on_manual_go,
-            args=(k, data_key),
-            icon=":material/play_arrow:",
-        )
+        if picking:  # removed (not disabled) once started, so keyboard focus does not stay on a dead button
+            go.button(
+                t("step.manual.go"),
+                key="step_manual_go",
+                type="primary" if manual.ready(k) else "secondary",
+                disabled=not manual.ready(k),
+                help=t("step.manual.go.help"),
+                on_click=_on_manual_go,
+                args=(k, data_key),
+                icon=":material/play_arrow:",
+            )
         clear.button(
             t("step.manual.clear"),
             key="step_manual_clear",
@@ -250,11 +251,16 @@ def _step_buttons(walk: stepper.Walk | None, disabled: bool) -> None:
         )
 
 
-def _status(walk: stepper.Walk, n_samples: int) -> None:
+def _status(session: StepSession) -> None:
     """Where the walk stands, what the last half-step changed, what comes next and why."""
+    walk = session.walk
     state = walk.current
     where = t(f"step.where.{state.phase}", iteration=state.iteration)
-    st.markdown(" ".join(part for part in (where, _what_changed(walk, n_samples), _next_text(walk)) if part))
+    points = ""
+    if state.phase != stepper.M_PHASE and point_like_components(session.data, state.params).any():
+        points = t("step.start.points")
+    parts = (where, points, _what_changed(walk, session.data.n_samples), _next_text(walk))
+    st.markdown(" ".join(part for part in parts if part))
     st.caption(t("step.steps", step=walk.cursor, computed=len(walk.states) - 1))
     notice = st.session_state.get("step_notice")
     if notice:
@@ -471,7 +477,7 @@ def _show_walk(session: StepSession, view_settings, data_key: tuple, k: int, *, 
     """The buttons, the status, the chart with its log-likelihood panel, and the formulas."""
     walk = session.walk
     _step_buttons(walk, disabled=stale)
-    _status(walk, session.data.n_samples)
+    _status(session)
     loaded = session.loaded
     selected = _selected_point(loaded.n_samples)
     scene = make_scene(loaded.X, loaded.feature_names, view_settings, loaded.true_params)

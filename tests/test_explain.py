@@ -13,6 +13,7 @@ from gmm_core import (
     initialize,
     m_step,
     m_step_terms,
+    point_like_components,
     prepare,
     responsibility_terms,
     sample_mixture,
@@ -107,3 +108,9 @@ def test_m_step_terms_reuse_a_known_result(data):
     terms = m_step_terms(data, responsibilities, before, after=after)
     assert terms.after is after
     np.testing.assert_allclose(terms.mean_shift, np.linalg.norm(after.means - before.means, axis=1))
+
+
+def test_one_sample_starts_are_point_like(data):
+    points = initialize(data, 3, "random_from_data", random_state=2)
+    assert point_like_components(data, points).all()
+    assert not point_like_components(data, initialize(data, 3, "kmeans", random_state=2)).any()

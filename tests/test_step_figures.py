@@ -39,10 +39,11 @@ def test_same_inputs_give_the_same_figure(sample, walk):
 def test_after_an_m_step_arrows_start_at_the_old_means(sample, walk):
     scene = make_scene(sample.X, ("x1", "x2"), ViewSettings(show_truth=False), None)
     figure = _json(step_figure(scene, walk.current, walk.previous))
-    arrows = figure["layout"].get("annotations", [])
+    arrows = [a for a in figure["layout"].get("annotations", []) if a["arrowcolor"] != "#ffffff"]
     old, new = walk.previous.params.means, walk.current.params.means
     moved = np.linalg.norm(new - old, axis=1) > 1e-3
     assert len(arrows) == int(moved.sum()) > 0
+    assert len(figure["layout"]["annotations"]) == 2 * len(arrows)  # each on a white halo
     tails = np.array([[a["ax"], a["ay"]] for a in arrows])
     heads = np.array([[a["x"], a["y"]] for a in arrows])
     np.testing.assert_allclose(tails, old[moved])

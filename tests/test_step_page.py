@@ -11,6 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from emlab import stepper
 from emlab.pipeline import load_data, starting_params
 from emlab.settings import DataSettings, ModelSettings
 from emlab.stepper import ManualStart
@@ -104,6 +105,27 @@ def test_back_restores_the_previous_figure_exactly():
     states = walk(at).states
     press(at, "em_iteration")
     assert chart_spec(at) == specs[2] and walk(at).states is states
+
+
+def test_a_click_computes_one_half_step_never_em_from_the_start(monkeypatch):
+    calls = []
+    for name in ("e_step", "m_step"):
+        original = getattr(stepper, name)
+        monkeypatch.setattr(stepper, name, lambda *a, _o=original, _n=name, **k: calls.append(_n) or _o(*a, **k))
+    at = open_page()
+    for key in ("e_step", "m_step") * 5:
+        press(at, key)
+    calls.clear()
+    press(at, "e_step")
+    assert calls == ["e_step"]
+    calls.clear()
+    press(at, "m_step")
+    assert calls == ["m_step"]
+    calls.clear()
+    press(at, "step_back")
+    press(at, "reset")
+    press(at, "em_iteration")
+    assert calls == []  # going back and forward again reuses the stored half-steps
 
 
 def test_m_step_before_any_e_step_and_a_double_e_step_change_nothing():

@@ -43,6 +43,7 @@ from gmm_core import EMState, GMMParams, component_densities_1d
 
 SELECTED_COLOR = "#000000"
 CHANGED_COLOR = "#111111"
+HALO_COLOR = "#ffffff"
 # Arrows shorter than this fraction of the axis span are left out (a point would hide them anyway).
 SHORTEST_ARROW = 0.004
 HISTOGRAM_BINS = 40
@@ -229,31 +230,36 @@ def _ghost_means(means: np.ndarray, large: bool) -> go.Scatter:
 
 
 def _arrows(start: np.ndarray, end: np.ndarray, scene: Scene) -> list[dict]:
-    """Annotation arrows from each old mean (tail) to its new mean (head)."""
+    """Annotation arrows from each old mean (tail) to its new mean (head), on a white halo.
+
+    The halo (a wider white arrow beneath) keeps a blue arrow visible over blue points.
+    """
     span = min(scene.x_range[1] - scene.x_range[0], scene.y_range[1] - scene.y_range[0])
+    width = sizes(scene.large)["line"]
     arrows = []
     for k, (tail, head) in enumerate(zip(start, end, strict=True)):
         if np.hypot(*(head - tail)) < SHORTEST_ARROW * span:
             continue
-        arrows.append(
-            {
-                "x": float(head[0]),
-                "y": float(head[1]),
-                "ax": float(tail[0]),
-                "ay": float(tail[1]),
-                "xref": "x",
-                "yref": "y",
-                "axref": "x",
-                "ayref": "y",
-                "showarrow": True,
-                "arrowhead": 2,
-                "arrowsize": 1.4,
-                "arrowwidth": sizes(scene.large)["line"],
-                "arrowcolor": component_color(k),
-                "standoff": sizes(scene.large)["mean"] / 2,
-                "text": "",
-            }
-        )
+        for color, line_width in ((HALO_COLOR, width + 3), (component_color(k), width)):
+            arrows.append(
+                {
+                    "x": float(head[0]),
+                    "y": float(head[1]),
+                    "ax": float(tail[0]),
+                    "ay": float(tail[1]),
+                    "xref": "x",
+                    "yref": "y",
+                    "axref": "x",
+                    "ayref": "y",
+                    "showarrow": True,
+                    "arrowhead": 2,
+                    "arrowsize": 1.2,
+                    "arrowwidth": line_width,
+                    "arrowcolor": color,
+                    "standoff": sizes(scene.large)["mean"] / 2,
+                    "text": "",
+                }
+            )
     return arrows
 
 
@@ -323,7 +329,10 @@ def _marks(scene, changed, selected, picks, picks_data) -> list[go.Scatter]:
 
 
 def _legend(n_components: int, scene: Scene, with_ghost: bool) -> list[go.Scatter]:
+    """Colours and symbols of the components, the ellipse levels (2-D only), and the ghosts when shown."""
     entries = legend_entries(n_components, large=scene.large)
+    if scene.one_feature:
+        entries = entries[:n_components]
     if with_ghost:
         entries.append(
             go.Scatter(

@@ -8,6 +8,7 @@ EN = {
     "step.start.help": "method: the sidebar's initialisation method and model seed. click: you pick K data points on the chart to be the starting means (equal weights, each component as wide as the whole data).",
     "step.start.method": "Sidebar initialisation",
     "step.start.manual": "Click K points",
+    "step.start.points": "The starting components are single points (one data point each, with only reg_covar of spread), so their ellipses are too small to see and the log-likelihood is extremely low; the first E-step gives every point to its nearest mean.",
     "step.manual.picking": "Click {k} points on the chart to be the starting means: {chosen} of {k} chosen. Click a chosen point again to drop it.",
     "step.manual.ready": "{k} starting means chosen. Press **Start from these points**.",
     "step.manual.go": "Start from these points",
