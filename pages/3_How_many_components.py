@@ -1,0 +1,197 @@
+"""How many components? BIC and AIC against K for each covariance type, and the winning fit.
+
+The search is ``gmm_core.select_n_components`` (through ``emlab.model_choice.compare_models``),
+the same code ``GaussianMixtureEM(n_components=None)`` runs, so the code shown under the charts
+gives the same answer. Results are cached per settings: the progress bar appears only when the
+models really have to be fitted.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from emlab.cache import CACHE_TTL_SECONDS, cached_data
+from emlab.controls import data_controls, last_good, remember, uploaded_dataset, view_controls
+from emlab.figures.model_selection import criterion_figure, winner_figure
+from emlab.model_choice import (
+    K_MAX_RANGE,
+    N_INIT_RANGE,
+    ChooseKSettings,
+    ComparisonStore,
+    ModelComparison,
+    compare_models,
+    estimator_code,
+    selection_table,
+    true_components,
+)
+from emlab.page import setup_page
+from emlab.pipeline import LoadedData
+from emlab.settings import DataSettings, ViewSettings
+from emlab.text import t
+from gmm_core import COVARIANCE_TYPES
+
+PAGE = "choose_k"
+CHART_CONFIG = {"displaylogo": False}
+
+
+@st.cache_resource(show_spinner=False)
+def comparison_store() -> ComparisonStore:
+    """One bounded store of finished comparisons per server (see :class:`ComparisonStore`)."""
+    return ComparisonStore(max_entries=16)
+
+
+def comparison_for(data_settings: DataSettings, settings: ChooseKSettings, upload_id: str, data: LoadedData):
+    """The comparison for the settings: from the store, or fitted now with a progress bar."""
+    store = comparison_store()
+    key = (data_settings, settings, upload_id)
+    comparison = store.get(key)
+    if comparison is not None:
+        return comparison
+    bar = st.progress(0.0, text=progress_text(0, 1, settings))
+    comparison = compare_models(
+        data.X,
+        settings,
+        on_progress=lambda done, total: bar.progress(done / total, progress_text(done, total, settings)),
+    )
+    bar.empty()
+    store.put(key, comparison)
+    return comparison
+
+
+def progress_text(done: int, total: int, settings: ChooseKSettings) -> str:
+    return t(
+        "ck.progress",
+        done=done,
+        total=total,
+        k_max=settings.k_max,
+        n_types=len(settings.covariance_types),
+        n_init=settings.n_init,
+    )
+
+
+@st.cache_data(max_entries=16, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_figures(
+    data_settings: DataSettings,
+    settings: ChooseKSettings,
+    view: ViewSettings,
+    upload_id: str,
+    _data: LoadedData,
+    _comparison: ModelComparison,
+) -> tuple[go.Figure, go.Figure]:
+    """The criterion chart and the winning fit for the settings (same inputs, byte-identical figures)."""
+    criteria = criterion_figure(_comparison, true_components(_data), large=view.large)
+    return criteria, winner_figure(_comparison, _data, view)
+
+
+def main() -> None:
+    setup_page("nav.choose_k")
+    st.title(t("ck.title"))
+    st.markdown(t("ck.intro"))
+    data_settings = data_controls()
+    uploaded, upload_id = uploaded_dataset()
+    if data_settings.source != "upload":
+        uploaded, upload_id = None, ""
+    elif uploaded is None:
+        st.warning(t("warn.upload_missing"))
+        return
+    try:
+        data = cached_data(data_settings, uploaded, upload_id)
+    except ValueError as error:
+        st.error(t("error.data", message=error))
+        return
+    view = view_controls(data.feature_names)
+    settings = search_controls()
+    if not settings.covariance_types:
+        st.warning(t("ck.no_types"))
+        return
+    try:
+        comparison = comparison_for(data_settings, settings, upload_id, data)
+        figures = cached_figures(data_settings, settings, view, upload_id, data, comparison)
+    except ValueError as error:
+        st.error(t("error.fit", message=error))
+        previous = last_good(PAGE)
+        if previous is None:
+            return
+        st.info(t("error.kept"))
+        comparison, figures, data = previous
+    else:
+        remember(PAGE, (comparison, figures, data))
+    show(comparison, figures, data)
+
+
+def search_controls() -> ChooseKSettings:
+    """The page's own controls (keys ``ck_...``, bound to the URL like the sidebar's)."""
+    default = ChooseKSettings()
+    columns = st.columns([4, 2, 2, 1.2, 1], gap="medium")
+    types = columns[0].multiselect(
+        t("ck.types"),
+        options=COVARIANCE_TYPES,
+        default=list(default.covariance_types),
+        key="ck_types",
+        help=t("ck.types.help"),
+        bind="query-params",
+    )
+    k_max = columns[1].slider(
+        t("ck.kmax"),
+        min_value=K_MAX_RANGE[0],
+        max_value=K_MAX_RANGE[1],
+        value=default.k_max,
+        key="ck_kmax",
+        bind="query-params",
+    )
+    n_init = columns[2].slider(
+        t("ck.n_init"),
+        min_value=N_INIT_RANGE[0],
+        max_value=N_INIT_RANGE[1],
+        value=default.n_init,
+        key="ck_n_init",
+        help=t("ck.n_init.help"),
+        bind="query-params",
+    )
+    criterion = columns[3].radio(
+        t("ck.criterion"),
+        options=("BIC", "AIC"),
+        key="ck_criterion",
+        help=t("ck.criterion.help"),
+        horizontal=True,
+        bind="query-params",
+    )
+    seed = columns[4].number_input(
+        t("ck.seed"), min_value=0, max_value=9999, value=default.seed, step=1, key="ck_seed", bind="query-params"
+    )
+    ordered = tuple(kind for kind in COVARIANCE_TYPES if kind in types)
+    return ChooseKSettings(ordered, int(k_max), int(n_init), criterion.lower(), int(seed))
+
+
+def show(comparison: ModelComparison, figures: tuple[go.Figure, go.Figure], data: LoadedData) -> None:
+    criteria, fit = figures
+    true_k = true_components(data)
+    settings = comparison.settings
+    st.success(
+        t(
+            "ck.winner",
+            cov=comparison.winner_type,
+            k=comparison.winner_k,
+            criterion=settings.criterion.upper(),
+            score=comparison.winner_score,
+        )
+        + " "
+        + (t("ck.truth", k_true=true_k) if true_k is not None else t("ck.truth_unknown")),
+        icon=":material/emoji_events:",
+    )
+    st.plotly_chart(criteria, key="ck_criteria_chart", theme=None, config=CHART_CONFIG)
+    st.caption(t("ck.chart_caption"))
+    fit_column, side_column = st.columns([3, 2], gap="large")
+    with fit_column:
+        st.subheader(t("ck.fit_title", cov=comparison.winner_type, k=comparison.winner_k))
+        st.plotly_chart(fit, key="ck_fit_chart", theme=None, config=CHART_CONFIG)
+        if data.n_features == 1:
+            st.caption(t("ck.one_feature"))
+    with side_column:
+        st.dataframe(selection_table(comparison), hide_index=True, width="stretch")
+    st.markdown(t("ck.code"))
+    st.code(estimator_code(comparison), language="python")
+
+
+main()
