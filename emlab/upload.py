@@ -44,7 +44,7 @@ DEFAULT_FEATURES = 6
 PREVIEW_ROWS = 10
 SAMPLE_SEED = 0
 
-DELIMITERS = {"\t": "tabs", ";": "semicolons", ",": "commas", "|": "vertical bars"}
+DELIMITERS = {"\t": "tabs", ";": "semicolons", ",": "commas", "|": "vertical bars", " ": "spaces"}
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-", ".", "#n/a", "missing"})
 _NAME_LENGTH = 40
 _EXAMPLE_LENGTH = 20
@@ -246,13 +246,14 @@ def detect_delimiter(text: str) -> str:
     """The separator that splits the first lines into the same number (>= 2) of fields most often.
 
     Ties go to tab, then semicolon (a semicolon file with decimal commas also splits evenly on
-    commas), then comma; a file no candidate splits is one column (returned as ',').
+    commas), then comma; spaces (any number, as in many ``.txt`` data files) come last. A file no
+    candidate splits is one column (returned as ',').
     """
     lines = [line for line in text[:_SNIFF_CHARS].splitlines() if line.strip()][:_SNIFF_LINES]
     best, best_score = ",", 0.0
     for delimiter in DELIMITERS:
         try:
-            counts = [len(fields) for fields in csv.reader(lines, delimiter=delimiter)]
+            counts = [len(fields) for fields in _reader(lines, delimiter)]
         except csv.Error:  # a line longer than csv's field limit: not this separator
             continue
         widths = [count for count in counts if count >= 2]
@@ -265,9 +266,16 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
+def _reader(lines, delimiter: str):
+    """``csv.reader`` over ``lines``; with spaces, runs of spaces and indentation count as one."""
+    if delimiter == " ":
+        return csv.reader((line.lstrip(" ") for line in lines), delimiter=" ", skipinitialspace=True)
+    return csv.reader(lines, delimiter=delimiter)
+
+
 def _rows(text: str, delimiter: str):
     """The file's non-blank rows as lists of fields (trailing empty fields dropped), one at a time."""
-    for fields in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+    for fields in _reader(io.StringIO(text, newline=""), delimiter):
         while fields and not fields[-1].strip():
             fields.pop()
         if fields:

@@ -123,6 +123,17 @@ def test_encodings_are_recognised(encoded, label):
     assert table.data.to_numpy().tolist() == [[1.0, 2.0], [3.0, 4.0]]
 
 
+def test_spaces_as_in_many_txt_data_files():
+    table = parse_csv(b"  eruptions   waiting\n  3.600      79\n  1.800      54\n 3.333 74\n", "faithful.txt")
+    assert table.delimiter == " " and table.columns == ("eruptions", "waiting")
+    assert table.data.to_numpy().tolist() == [[3.6, 79.0], [1.8, 54.0], [3.333, 74.0]]
+
+
+def test_spaces_inside_comma_separated_names_do_not_split_them():
+    table = parse_csv(b"first name,age in years\nann lee,3\nbo bo,4\n", "people.csv")
+    assert table.delimiter == "," and table.columns == ("age in years",)
+
+
 def test_windows_line_endings_and_trailing_separators():
     table = parse_csv(b"x,y,\r\n1,2,\r\n3,4,\r\n\r\n5,6,\r\n", "excel.csv")
     assert table.columns == ("x", "y") and table.n_rows == 3
