@@ -1,0 +1,253 @@
+"""When EM goes wrong: five pitfalls, each a small live experiment with one sentence of why.
+
+Each section has its own fixed teaching data and one to three controls (keys ``pit_...``, bound to
+the URL); its results come from one cached, pure builder in ``emlab.pitfall_runs``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from emlab.cache import CACHE_TTL_SECONDS
+from emlab.controls import view_controls
+from emlab.page import setup_page
+from emlab.pitfall_runs import (
+    ELONGATION_RANGE,
+    EPOCH_RANGE,
+    REG_COVAR_CHOICES,
+    SEPARATION_RANGE,
+    START_CHOICES,
+    HardSoft,
+    LabelSwitching,
+    LocalOptima,
+    ScriptLesson,
+    Singularity,
+    hard_soft,
+    label_switching,
+    local_optima,
+    permutation_labels,
+    script_lesson,
+    singularity,
+)
+from emlab.teaching_formulas import matrix_pair_latex
+from emlab.text import t
+from gmm_core import INIT_METHODS
+from gmm_core.experiments import COLLAPSE_KINDS
+
+CHART_CONFIG = {"displaylogo": False}
+
+
+@st.cache_data(max_entries=16, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_local_optima(init: str, n_starts: int, large: bool) -> LocalOptima:
+    return local_optima(init, n_starts, large=large)
+
+
+@st.cache_data(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_singularity(kind: str, reg_covar: float, large: bool) -> Singularity:
+    return singularity(kind, reg_covar, large=large)
+
+
+@st.cache_data(max_entries=16, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_label_switching(permutation: str, large: bool) -> LabelSwitching:
+    return label_switching(permutation, large=large)
+
+
+@st.cache_data(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_hard_soft(elongation: float, separation: float, seed: int, large: bool) -> HardSoft:
+    return hard_soft(elongation, separation, seed, large=large)
+
+
+@st.cache_data(max_entries=16, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_script_lesson(epochs: int, large: bool) -> ScriptLesson:
+    return script_lesson(epochs, large=large)
+
+
+def main() -> None:
+    setup_page("nav.pitfalls")
+    st.title(t("pit.title"))
+    st.markdown(t("pit.intro"))
+    large = view_controls(("x1", "x2")).large
+    for section in (local_optima_section, singularity_section, label_switching_section, hard_soft_section):
+        section(large)
+        st.divider()
+    script_section(large)
+
+
+def header(prefix: str) -> None:
+    st.subheader(t(f"pit.{prefix}.title"))
+    st.markdown(t(f"pit.{prefix}.why"))
+
+
+def chart(figure, key: str) -> None:
+    st.plotly_chart(figure, key=key, theme=None, config=CHART_CONFIG)
+
+
+def local_optima_section(large: bool) -> None:
+    header("lo")
+    left, right, _ = st.columns([1, 1, 2])
+    init = left.selectbox(
+        t("pit.lo.init"),
+        INIT_METHODS,
+        index=INIT_METHODS.index("random_from_data"),
+        key="pit_lo_init",
+        help=t("pit.lo.init.help"),
+        bind="query-params",
+    )
+    n_starts = right.select_slider(
+        t("pit.lo.starts"), options=START_CHOICES, value=24, key="pit_lo_starts", bind="query-params"
+    )
+    try:
+        result = cached_local_optima(init, int(n_starts), large)
+    except ValueError as error:
+        st.warning(str(error))
+        return
+    chart(result.gallery, "pit_lo_gallery_chart")
+    st.caption(t("pit.lo.gallery", shown=min(8, result.n_starts)))
+    chart(result.values, "pit_lo_values_chart")
+    st.caption(t("pit.lo.strip", n=result.n_starts, best_count=result.best_count))
+    if result.failed:
+        st.caption(t("pit.lo.failed", count=result.failed))
+    chart(result.best_worst, "pit_lo_best_worst_chart")
+
+
+def singularity_section(large: bool) -> None:
+    header("sing")
+    left, right, _ = st.columns([1.2, 1.3, 1.5])
+    kind = left.radio(
+        t("pit.sing.kind"),
+        COLLAPSE_KINDS,
+        key="pit_sing_kind",
+        help=t("pit.sing.kind.help"),
+        horizontal=True,
+        bind="query-params",
+    )
+    reg_covar = right.select_slider(
+        t("pit.sing.reg"),
+        options=REG_COVAR_CHOICES,
+        value=0.0,
+        format_func=lambda value: "0" if value == 0 else f"{value:.0e}",
+        key="pit_sing_reg",
+        help=t("pit.sing.reg.help"),
+        bind="query-params",
+    )
+    result = cached_singularity(kind, float(reg_covar), large)
+    if result.broke_at is not None:
+        st.info(t("pit.sing.broke", iteration=result.broke_at), icon=":material/report:")
+    elif result.reg_covar == 0:
+        st.info(
+            t("pit.sing.line", variance=result.smallest_variance, ll=result.final_log_likelihood),
+            icon=":material/trending_up:",
+        )
+    else:
+        st.info(
+            t(
+                "pit.sing.floor",
+                reg=result.reg_covar,
+                variance=result.smallest_variance,
+                ll=result.final_log_likelihood,
+            ),
+            icon=":material/vertical_align_bottom:",
+        )
+    picture_column, curve_column = st.columns(2, gap="large")
+    with picture_column:
+        chart(result.picture, "pit_sing_picture_chart")
+        st.caption(t("pit.sing.picture"))
+    with curve_column:
+        chart(result.curves, "pit_sing_curves_chart")
+        st.caption(t("pit.sing.curves"))
+
+
+def label_switching_section(large: bool) -> None:
+    header("ls")
+    column, _ = st.columns([1, 3])
+    choices = permutation_labels(3)
+    permutation = column.selectbox(
+        t("pit.ls.perm"),
+        choices,
+        index=choices.index("C2-C3-C1"),
+        key="pit_ls_perm",
+        help=t("pit.ls.perm.help"),
+        bind="query-params",
+    )
+    result = cached_label_switching(permutation, large)
+    chart(result.figure, "pit_ls_chart")
+    order = ", ".join(f"C{k + 1}" for k in result.matching_order)
+    st.caption(t("pit.ls.caption", order=order))
+
+
+def hard_soft_section(large: bool) -> None:
+    header("hs")
+    columns = st.columns([1, 1, 1, 1])
+    elongation = columns[0].slider(
+        t("pit.hs.elong"),
+        min_value=ELONGATION_RANGE[0],
+        max_value=ELONGATION_RANGE[1],
+        value=6.0,
+        step=0.5,
+        key="pit_hs_elong",
+        bind="query-params",
+    )
+    separation = columns[1].slider(
+        t("pit.hs.sep"),
+        min_value=SEPARATION_RANGE[0],
+        max_value=SEPARATION_RANGE[1],
+        value=2.5,
+        step=0.5,
+        key="pit_hs_sep",
+        bind="query-params",
+    )
+    seed = columns[2].number_input(
+        t("pit.hs.seed"),
+        min_value=0,
+        max_value=9999,
+        value=0,
+        step=1,
+        key="pit_hs_seed",
+        help=t("pit.hs.seed.help"),
+        bind="query-params",
+    )
+    result = cached_hard_soft(float(elongation), float(separation), int(seed), large)
+    chart(result.figure, "pit_hs_chart")
+    st.caption(t("pit.hs.caption"))
+
+
+def script_section(large: bool) -> None:
+    header("seed")
+    column, _ = st.columns([1, 2])
+    epochs = column.slider(
+        t("pit.seed.epochs"),
+        min_value=EPOCH_RANGE[0],
+        max_value=EPOCH_RANGE[1],
+        value=100,
+        step=10,
+        key="pit_seed_epochs",
+        bind="query-params",
+    )
+    result = cached_script_lesson(int(epochs), large)
+    st.caption(t("pit.seed.data"))
+    chart(result.curves, "pit_seed_curves_chart")
+    left, right = st.columns(2)
+    left.markdown(
+        t(
+            "pit.seed.script_result",
+            start=result.script_values[0],
+            end=result.script_values[-1],
+            epochs=len(result.script_values) - 1,
+        )
+    )
+    right.markdown(
+        t(
+            "pit.seed.em_result",
+            start=result.em_values[0],
+            end=result.em_values[-1],
+            iterations=result.em_converged_at,
+        )
+    )
+    st.markdown("**" + t("pit.seed.rank1_title") + "**")
+    st.markdown(t("pit.seed.rank1_text"))
+    chart(result.covariances, "pit_seed_covariance_chart")
+    st.latex(matrix_pair_latex(result.wrong_covariance, result.right_covariance))
+    st.caption(t("pit.seed.where"))
+
+
+main()
