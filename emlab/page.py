@@ -8,6 +8,7 @@ labels from the text catalogue) instead of Streamlit's file-name navigation.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from emlab.controls import init_state
 from emlab.text import t
@@ -28,6 +29,24 @@ def setup_page(title_key: str) -> None:
     init_state()
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
+        navigation_links()
+        st.divider()
+
+
+def link_to_page(path: str, label: str, icon: str | None = None, query: dict | None = None) -> None:
+    """A link to another page of the app (left out when a page runs alone, see navigation_links)."""
+    try:
+        st.page_link(path, label=label, icon=icon, query_params=query)
+    except StreamlitPageNotFoundError:
+        st.caption(t("nav.standalone"))
+
+
+def navigation_links() -> None:
+    """One link per page. Links resolve against the entry script, so when a page file itself is
+    the entry point (``streamlit run pages/...`` or a page tested alone) there is nothing to
+    link to and the links are left out."""
+    try:
         for path, label_key, icon in PAGES:
             st.page_link(path, label=t(label_key), icon=icon)
-        st.divider()
+    except StreamlitPageNotFoundError:
+        st.caption(t("nav.standalone"))

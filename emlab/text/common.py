@@ -58,5 +58,6 @@ EN.update(
         "nav.choose_k": "How many components?",
         "nav.pitfalls": "When EM goes wrong",
         "nav.upload": "Your own data",
+        "nav.standalone": "This page runs on its own; start the app with `streamlit run app.py` to see all pages.",
     }
 )

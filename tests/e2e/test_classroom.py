@@ -1,0 +1,103 @@
+"""What a lecture needs from a real browser: every page opens cold by URL, links reproduce views, small screens work."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import free_port, start_server, stop_server
+from tests.e2e.helpers import CHART, assert_no_exception, open_page, screenshot, wait_for_charts
+
+# (URL path, number of charts the page shows on default settings)
+PAGES = [
+    ("", 1),
+    ("Step_through", 1),
+    ("How_the_data_is_made", 1),
+    ("How_many_components", 1),
+    ("When_EM_goes_wrong", 1),
+    ("Your_own_data", 0),
+]
+LECTURER_QUERY = "?source=synthetic&n=800&k_true=4&k=4&cov=diag&data_seed=3&model_seed=2&alpha=2.0"
+
+FIGURE_FINGERPRINT = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const round = (values) => Array.from(values || [], (v) => (v === null ? null : Math.round(v * 1e4) / 1e4));
+  return JSON.stringify({
+    traces: gd.data.map((trace) => [trace.name, round(trace.x), round(trace.y)]),
+    frames: (gd._transitionData && gd._transitionData._frames || []).length,
+  });
+}"""
+
+
+def page_name(path: str) -> str:
+    return path or "Playground"
+
+
+@pytest.mark.parametrize(("path", "charts"), PAGES, ids=[page_name(p) for p, _ in PAGES])
+def test_page_opens_cold_by_url_with_the_playground_query(browser, path, charts):
+    """A deep link with a lecturer's query string is the very first request a new server sees."""
+    server = start_server(free_port())
+    port = server.args[server.args.index("--server.port") + 1]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        open_page(page, f"http://127.0.0.1:{port}/{path}{LECTURER_QUERY}", timeout_ms=120_000)
+        if charts:
+            wait_for_charts(page, charts, timeout_ms=120_000)
+        assert_no_exception(page)
+        assert page.locator('[data-testid="stSidebar"]').is_visible()
+        screenshot(page, f"cold_{page_name(path)}")
+    finally:
+        context.close()
+        stop_server(server)
+
+
+@pytest.mark.parametrize(("path", "charts"), PAGES, ids=[page_name(p) for p, _ in PAGES])
+def test_page_opens_without_query_parameters(page, app_url, path, charts):
+    open_page(page, f"{app_url}/{path}")
+    if charts:
+        wait_for_charts(page, charts)
+    assert_no_exception(page)
+    screenshot(page, f"default_{page_name(path)}")
+
+
+def test_lecturers_link_reproduces_the_same_figure_in_another_browser(browser, app_url):
+    fingerprints = []
+    for _ in range(2):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            open_page(page, f"{app_url}/{LECTURER_QUERY}")
+            wait_for_charts(page)
+            assert_no_exception(page)
+            fingerprints.append(page.evaluate(FIGURE_FINGERPRINT))
+        finally:
+            context.close()
+    assert fingerprints[0] == fingerprints[1]
+    assert '"frames":0' not in fingerprints[0]
+
+
+def test_sidebar_links_keep_the_lecturers_settings(page, app_url):
+    """Going from the playground to the step-through page keeps data and model from the URL."""
+    open_page(page, f"{app_url}/{LECTURER_QUERY}")
+    wait_for_charts(page)
+    page.locator('[data-testid="stSidebar"] a[href*="Step_through"]').first.click()
+    page.wait_for_url("**/Step_through**")
+    open_page(page, page.url)
+    assert_no_exception(page)
+    for fragment in ("n=800", "k=4", "cov=diag", "data_seed=3"):
+        assert fragment in page.url, f"{fragment} lost on the way to the step-through page: {page.url}"
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (390, 844)], ids=["laptop_720p", "phone"])
+def test_playground_is_usable_on_small_screens(browser, app_url, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        open_page(page, app_url)
+        wait_for_charts(page)
+        assert_no_exception(page)
+        box = page.locator(CHART).first.bounding_box()
+        assert box is not None and box["width"] > 0.6 * min(width, 1280) - 80
+        screenshot(page, f"playground_{width}x{height}", full_page=False)
+    finally:
+        context.close()
