@@ -234,7 +234,7 @@ def script_lesson(epochs: int, *, large: bool = False) -> ScriptLesson:
     # tol = 0: EM runs as many iterations as the script, so the two curves share their x axis.
     em_states = run_em(X, start, max_iter=epochs, tol=0.0)
     em_values = np.array([state.log_likelihood for state in em_states if state.phase == "E"])
-    converged_at = int(np.argmax(np.abs(np.diff(em_values)) < CONVERGED_CHANGE)) if len(em_values) > 1 else 0
+    converged_at = int(np.argmax(np.abs(np.diff(em_values)) < CONVERGED_CHANGE)) + 1 if len(em_values) > 1 else 0
     _, responsibilities = e_step(X, start)
     _, wrong_means, wrong_covariances = seed_script_m_step(X, responsibilities, start.means)
     right = m_step(X, responsibilities, reg_covar=0.0)

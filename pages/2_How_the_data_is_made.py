@@ -7,6 +7,8 @@ same settings; the link at the bottom carries the settings there.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from emlab.cache import CACHE_TTL_SECONDS, cached_data
@@ -134,12 +136,18 @@ def show_story(story: Story, data_settings: DataSettings, n_draws: int) -> None:
 
 
 def show_playground_link() -> None:
-    st.page_link(
-        "app.py",
-        label=t("story.playground"),
+    """A button that opens the Playground, in a new tab, on the data this page shows.
+
+    The settings travel in the URL (a fresh page load seeds the bound widgets from it): Streamlit
+    refuses to pass widget-bound query parameters through ``st.page_link``/``st.switch_page``.
+    """
+    query = urlencode(playground_link())
+    st.link_button(
+        t("story.playground"),
+        f"./?{query}" if query else "./",
         icon=":material/play_circle:",
         help=t("story.playground.help"),
-        query_params=playground_link(),
+        type="primary",
     )
 
 

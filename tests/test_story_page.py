@@ -77,15 +77,23 @@ def test_default_story_shows_the_playgrounds_own_draw():
 
 
 def test_link_carries_the_data_settings_to_the_playground_but_not_the_page_controls():
-    at = run_page(n=300, alpha=0.5, k_true=4, story_draws=500)
+    at = run_page(n=300, alpha=0.5, k_true=4, story_draws=500, big="true")
     assert_clean(at)
-    links = [link.proto for link in at.get("page_link") if link.proto.label == LINK_LABEL]
-    assert len(links) == 2
-    query = dict(pair.split("=") for pair in links[0].query_string.split("&"))
-    assert query == {"n": "300", "alpha": "0.5", "k_true": "4"}
-    assert links[0].page_script_hash == next(
-        link.proto.page_script_hash for link in at.get("page_link") if link.proto.label == t("nav.playground")
-    )
+    links = [button.proto for button in at.get("link_button")]
+    assert [link.label for link in links] == [LINK_LABEL, LINK_LABEL]
+    path, query = links[0].url.split("?")
+    assert path == "./"
+    assert dict(pair.split("=") for pair in query.split("&")) == {
+        "n": "300",
+        "alpha": "0.5",
+        "k_true": "4",
+        "big": "true",
+    }
+
+
+def test_link_on_default_settings_opens_the_plain_playground():
+    at = run_page()
+    assert [button.proto.url for button in at.get("link_button")] == ["./", "./"]
 
 
 @pytest.mark.parametrize(

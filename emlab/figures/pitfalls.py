@@ -221,7 +221,10 @@ def best_worst_figure(view: View2D, X: np.ndarray, best, worst, truth: GMMParams
 def collapse_figure(view: View2D, X: np.ndarray, final: EMState, *, large: bool = False) -> go.Figure:
     """The data and both components where EM stopped."""
     points = view.points(X)
-    traces = state_traces(final, points, view, large=large) + legend_entries(final.params.n_components, large=large)
+    drawn = state_traces(final, points, view, large=large)
+    for trace in drawn:
+        trace.showlegend = False
+    traces = drawn + legend_entries(final.params.n_components, large=large)
     x_range, y_range = axis_ranges(points)
     figure = go.Figure(data=traces)
     figure.update_layout(

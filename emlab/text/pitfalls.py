@@ -63,7 +63,7 @@ EN = {
     "pit.seed.script": "The script: param += 1e-3 · new",
     "pit.seed.em": "EM: param = new",
     "pit.seed.script_result": "Falls from {start:.4f} to {end:.4f} in {epochs} epochs.",
-    "pit.seed.em_result": "Climbs from {start:.4f} to {end:.4f} within {iterations} iterations, then stays there (converged).",
+    "pit.seed.em_result": "Climbs from {start:.4f} to {end:.4f}: after {iterations} iterations it changes by less than 10⁻⁶ and stays there (converged).",
     "pit.seed.rank1_title": "The covariance: np.dot is not an outer product",
     "pit.seed.rank1_text": "One M-step from the script's start. `np.dot(x - mu, x - mu)` on two vectors is the number ‖x − μ‖², so every entry of the script's 'covariance' is the same number and each ellipse is flattened onto the 45° line, whatever the data look like. The outer product `np.outer(x - mu, x - mu)` gives each cluster its real shape.",
     "pit.seed.rank1": "Script: np.dot (rank 1)",

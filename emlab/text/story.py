@@ -32,7 +32,7 @@ EN = {
     "story.table.mean": "mean μ_k",
     "story.table.spread": "std. dev. along the ellipse axes",
     "story.playground": "Fit exactly this data in the Playground",
-    "story.playground.help": "Opens the Playground with the same data settings in the link.",
+    "story.playground.help": "Opens the Playground in a new tab, with the same data and view settings in its link.",
     # Figures
     "story.fig.other_draws": "other draws",
     "story.fig.this_draw": "this data set's θ",
