@@ -19,6 +19,7 @@ from emlab.page import setup_page
 from emlab.pipeline import LoadedData, constant_features
 from emlab.playground import Playground, build_playground
 from emlab.settings import DataSettings, ModelSettings, ViewSettings
+from emlab.tables import markdown_table
 from emlab.text import t
 from gmm_core import EMState
 
@@ -137,7 +138,7 @@ def show_summary(result: Playground) -> None:
         "classes": "play.table.caption_classes",
         "none": "play.table.caption_no_truth",
     }[summary.reference_source]
-    st.dataframe(result.table, hide_index=True, width="stretch")
+    st.markdown(markdown_table(result.table))
     st.caption(t(caption))
 
 

@@ -143,3 +143,20 @@ def _reference_columns(reference: GMMParams, index: int, source: str) -> dict[st
         t("table.true_mean"): _vector(reference.means[index]),
         t("table.true_std"): _vector(stds),
     }
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """``table`` as a Markdown pipe table (drawn by Streamlit's Markdown, which the page loads anyway).
+
+    A data-grid widget would pull about 1.5 MB of extra JavaScript into the page before the
+    animation can show; a handful of formatted rows needs none of it.
+    """
+
+    def cell(value) -> str:
+        return str(value).replace("|", "\\|")
+
+    header = "| " + " | ".join(cell(name) for name in table.columns) + " |"
+    right = [pd.api.types.is_numeric_dtype(table[name]) for name in table.columns]
+    rule = "|" + "|".join("--:" if numeric else ":--" for numeric in right) + "|"
+    rows = ["| " + " | ".join(cell(value) for value in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])

@@ -70,7 +70,8 @@ def test_defaults_show_the_animation_the_fit_and_the_downloads():
     labels = [step["label"] for step in spec["layout"]["sliders"][0]["steps"]]
     assert "E-step" in labels[1] and "M-step" in labels[2]
     assert {metric.label for metric in at.metric} >= {t("play.metric.bic"), t("play.metric.ari")}
-    assert len(at.dataframe[0].value) == 3
+    table = next(block.value for block in at.markdown if block.value.startswith("| Component"))
+    assert table.count("\n| C") == 3  # one row per fitted component
     assert len(at.get("download_button")) == 4
     assert not at.warning
 

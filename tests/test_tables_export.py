@@ -14,7 +14,7 @@ from emlab.figures.animation import animated_figure
 from emlab.pipeline import constant_features, fit_history, load_data
 from emlab.playground import build_playground
 from emlab.settings import DataSettings, ModelSettings, ViewSettings
-from emlab.tables import class_parameters, parameter_table, summarize_fit
+from emlab.tables import class_parameters, markdown_table, parameter_table, summarize_fit
 from gmm_core import GMMParams
 
 
@@ -137,3 +137,13 @@ def test_build_playground_reports_what_it_leaves_out():
     assert (result.n_points, result.shown_points) == (3500, 3000)
     assert result.iterations == result.shown_iterations == 5
     assert not result.one_feature and len(result.table) == 3
+
+
+def test_markdown_table_has_a_header_a_rule_and_a_row_per_component(synthetic_fit):
+    data, history = synthetic_fit
+    table = parameter_table(summarize_fit(history, data), history[-1].params)
+    lines = markdown_table(table).splitlines()
+    assert len(lines) == 2 + 3
+    assert lines[0].startswith("| Component | Points assigned |")
+    assert lines[1].startswith("|:--|--:|")
+    assert all(line.count("|") == lines[0].count("|") for line in lines)
