@@ -32,15 +32,19 @@ TARGET_PAGES = (
 
 
 def _read(raw: bytes, filename: str) -> None:
-    """Read ``raw`` and keep the table (or the problem); the column choice restarts from its default."""
+    """Read ``raw`` and keep the table (or the problem); the column choice restarts from the file's default.
+
+    The choice is set here through session state (not as the widget's ``default``) so the browser
+    is told to show it: a changed default alone would leave the old chips on screen.
+    """
     st.session_state["up_hash"] = upload.content_hash(raw)
-    st.session_state.pop("up_columns", None)
     try:
         table = upload.parse_csv(raw, filename)
     except upload.UploadError as problem:
         st.session_state["up_table"], st.session_state["up_problem"] = None, str(problem)
         return
     st.session_state["up_table"], st.session_state["up_problem"] = table, ""
+    st.session_state["up_columns"] = list(table.default_columns)
 
 
 def _on_file_change() -> None:
@@ -121,7 +125,8 @@ def _file_section() -> None:
 
 def _reading_section(table: upload.ParsedTable) -> None:
     """How the file was read, and what the student should know about it."""
-    if st.session_state.get("up_file") is None:
+    chosen = st.session_state.get("up_file")
+    if chosen is None or upload.clean_name(chosen.name) != table.filename:  # e.g. the example replaced it
         info, forget = st.columns([4, 1], vertical_alignment="center")
         info.info(t("upload.current", name=upload.quote(table.filename)), icon=":material/description:")
         forget.button(t("upload.forget"), key="up_forget", on_click=_forget, icon=":material/close:")
@@ -147,12 +152,14 @@ def _choice(table: upload.ParsedTable) -> tuple[list[str], bool]:
     columns = pick.multiselect(
         t("upload.columns"),
         options=list(table.columns),
-        default=list(table.default_columns),
         key="up_columns",
         max_selections=upload.MAX_FEATURES,
         help=t("upload.columns.help", max_features=upload.MAX_FEATURES),
+        persist_state="session",
     )
-    standardise = scale.toggle(t("upload.standardise"), key="up_standardise", help=t("upload.standardise.help"))
+    standardise = scale.toggle(
+        t("upload.standardise"), key="up_standardise", help=t("upload.standardise.help"), persist_state="session"
+    )
     return list(columns), bool(standardise)
 
 

@@ -181,3 +181,16 @@ def test_names_from_the_file_are_shown_literally():
     assert "`[link](http://example.com)`" in note
     spec = chart_spec(app)
     assert "<" not in json.dumps(spec["layout"]["xaxis"]) + json.dumps(spec["layout"]["yaxis"])
+
+
+def test_the_upload_survives_a_visit_to_another_page():
+    app = upload(open_page(), "two.csv", EXAMPLE)
+    app.multiselect(key="up_columns").set_value(["y"]).run()
+    app.button(key="up_use").click().run()
+    app.switch_page("pages/1_Step_through.py").run()
+    assert not app.exception
+    app.switch_page(PAGE).run()
+    assert not app.exception
+    assert any("Current file: `two.csv`" in message for message in texts(app.info))
+    assert app.multiselect(key="up_columns").value == ["y"]  # the widget's own state is gone; the choice is not
+    assert any("In use" in message for message in texts(app.success))
