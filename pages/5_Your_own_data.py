@@ -68,9 +68,11 @@ def _use_selection() -> None:
     table = st.session_state["up_table"]
     columns = list(st.session_state.get("up_columns") or [])
     standardise = bool(st.session_state.get("up_standardise", False))
+    if table is None:
+        return
     try:
         dataset = upload.build_dataset(table, columns, standardise)
-    except (upload.UploadError, TypeError):
+    except upload.UploadError:
         return
     st.session_state["uploaded_dataset"] = dataset
     st.session_state["upload_id"] = upload.dataset_id(st.session_state["up_hash"], columns, standardise)
