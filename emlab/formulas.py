@@ -168,14 +168,14 @@ def responsibility_rows(terms: ResponsibilityTerms, previous: np.ndarray | None 
     for k in range(len(terms.weights)):
         row = {
             t("step.table.component"): component_name(k),
-            "pi_k": float(terms.weights[k]),
-            t("step.table.density"): float(np.exp(terms.log_densities[k])),
-            t("step.table.log_density"): float(terms.log_densities[k]),
-            t("step.table.product"): float(np.exp(terms.log_weighted[k])),
-            "gamma_nk": float(terms.responsibilities[k]),
+            "pi_k": _rounded(terms.weights[k]),
+            t("step.table.density"): _rounded(np.exp(terms.log_densities[k])),
+            t("step.table.log_density"): _rounded(terms.log_densities[k]),
+            t("step.table.product"): _rounded(np.exp(terms.log_weighted[k])),
+            "gamma_nk": _rounded(terms.responsibilities[k]),
         }
         if previous is not None:
-            row[t("step.table.gamma_before")] = float(previous[k])
+            row[t("step.table.gamma_before")] = _rounded(previous[k])
         rows.append(row)
     return rows
 
@@ -296,18 +296,23 @@ def m_step_rows(terms: MStepTerms) -> list[dict]:
         rows.append(
             {
                 t("step.table.component"): component_name(k),
-                t("step.table.count_before"): float(terms.counts_before[k]),
-                t("step.table.count_after"): float(terms.counts[k]),
-                t("step.table.weight_before"): float(before.weights[k]),
-                t("step.table.weight_after"): float(after.weights[k]),
+                t("step.table.count_before"): _rounded(terms.counts_before[k]),
+                t("step.table.count_after"): _rounded(terms.counts[k]),
+                t("step.table.weight_before"): _rounded(before.weights[k]),
+                t("step.table.weight_after"): _rounded(after.weights[k]),
                 t("step.table.mean_before"): _plain_vector(before.means[k]),
                 t("step.table.mean_after"): _plain_vector(after.means[k]),
-                t("step.table.shift"): float(terms.mean_shift[k]),
+                t("step.table.shift"): _rounded(terms.mean_shift[k]),
                 t("step.table.cov_before"): _plain_covariance(before, k),
                 t("step.table.cov_after"): _plain_covariance(after, k),
             }
         )
     return rows
+
+
+def _rounded(value) -> float:
+    """``value`` to four significant digits, so a table shows 186.7 rather than 186.6733."""
+    return float(f"{float(value):.{SIGNIFICANT_DIGITS}g}")
 
 
 def _plain_vector(values) -> str:

@@ -192,45 +192,47 @@ def _session_for(key: tuple, loaded: LoadedData, model: ModelSettings) -> StepSe
 # --------------------------------------------------------------------------- drawing
 
 
-def _start_controls(k: int, data_key: tuple, picking: bool) -> None:
-    left, right = st.columns([2, 3], vertical_alignment="bottom")
-    left.radio(
+def _start_choice() -> str:
+    """The sidebar choice of where EM starts (beside the initialisation method it can replace)."""
+    choice = st.sidebar.radio(
         t("step.start"),
         options=(METHOD, MANUAL),
         format_func=lambda option: t(f"step.start.{option}"),
         key="step_start",
         persist_state="session",
-        horizontal=True,
         help=t("step.start.help"),
     )
-    if st.session_state.get("step_start") != MANUAL:
-        return
+    return choice or METHOD
+
+
+def _manual_controls(k: int, data_key: tuple, picking: bool) -> None:
+    """How many starting means are chosen, and the buttons to start from them or pick again."""
     manual = _manual_for(data_key)
-    with right:
-        if picking:
-            message = "step.manual.ready" if manual.ready(k) else "step.manual.picking"
-            st.markdown(t(message, k=k, chosen=len(manual.rows)))
-        else:
-            st.markdown(t("step.manual.started", k=k, rows=", ".join(str(r) for r in manual.rows)))
-        go, clear = st.columns(2)
-        if picking:  # removed (not disabled) once started, so keyboard focus does not stay on a dead button
-            go.button(
-                t("step.manual.go"),
-                key="step_manual_go",
-                type="primary" if manual.ready(k) else "secondary",
-                disabled=not manual.ready(k),
-                help=t("step.manual.go.help"),
-                on_click=_on_manual_go,
-                args=(k, data_key),
-                icon=":material/play_arrow:",
-            )
-        clear.button(
-            t("step.manual.clear"),
-            key="step_manual_clear",
-            help=t("step.manual.clear.help"),
-            on_click=_on_manual_clear,
-            icon=":material/ads_click:",
+    message, buttons = st.columns([3, 2], vertical_alignment="center")
+    if picking:
+        key = "step.manual.ready" if manual.ready(k) else "step.manual.picking"
+        message.markdown(t(key, k=k, chosen=len(manual.rows)))
+    else:
+        message.markdown(t("step.manual.started", k=k, rows=", ".join(str(r) for r in manual.rows)))
+    row = buttons.container(horizontal=True, gap="small")
+    if picking:  # removed (not disabled) once started, so keyboard focus does not stay on a dead button
+        row.button(
+            t("step.manual.go"),
+            key="step_manual_go",
+            type="primary" if manual.ready(k) else "secondary",
+            disabled=not manual.ready(k),
+            help=t("step.manual.go.help"),
+            on_click=_on_manual_go,
+            args=(k, data_key),
+            icon=":material/play_arrow:",
         )
+    row.button(
+        t("step.manual.clear"),
+        key="step_manual_clear",
+        help=t("step.manual.clear.help"),
+        on_click=_on_manual_clear,
+        icon=":material/ads_click:",
+    )
 
 
 def _step_buttons(walk: stepper.Walk | None, disabled: bool) -> None:
@@ -446,19 +448,22 @@ def main() -> None:
         uploaded, upload_id = None, ""  # another tab's upload must not split the cache or reset the walk
     data_key = (data_settings, upload_id)
     st.title(t("step.title"))
-    st.markdown(t("step.intro"))
+    st.caption(t("step.intro"))
     session: StepSession | None = st.session_state.get("step_session")
     try:
         loaded = cached_data(data_settings, uploaded, upload_id)
     except ValueError as error:
         st.error(t("error.data", message=error))
+        _start_choice()
         view_controls(session.loaded.feature_names if session else ("x1", "x2"))
         if session is not None:
             _show_stale(session, model)
         return
+    mode = _start_choice()
     view_settings = view_controls(loaded.feature_names)
-    start = _desired_start(st.session_state.get("step_start", METHOD), data_key, model.k)
-    _start_controls(model.k, data_key, picking=start is None)
+    start = _desired_start(mode, data_key, model.k)
+    if mode == MANUAL:
+        _manual_controls(model.k, data_key, picking=start is None)
     if start is None:
         _step_buttons(None, disabled=True)
         _show_picking(loaded, view_settings, data_key, model.k)
