@@ -453,7 +453,10 @@ def main() -> None:
     try:
         loaded = cached_data(data_settings, uploaded, upload_id)
     except ValueError as error:
-        st.error(t("error.data", message=error))
+        if data_settings.source == "upload" and uploaded is None:
+            st.warning(t("warn.upload_missing"))
+        else:
+            st.error(t("error.data", message=error))
         _start_choice()
         view_controls(session.loaded.feature_names if session else ("x1", "x2"))
         if session is not None:

@@ -15,7 +15,7 @@ from emlab import stepper
 from emlab.pipeline import load_data, starting_params
 from emlab.settings import DataSettings, ModelSettings
 from emlab.stepper import ManualStart
-from gmm_core import COVARIANCE_TYPES, e_step, run_em
+from gmm_core import COVARIANCE_TYPES, DataSet, e_step, run_em
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/1_Step_through.py"
@@ -274,3 +274,33 @@ def test_one_feature_data_draws_a_histogram():
     assert spec["data"][0]["type"] == "bar"
     assert any(trace.get("name") == "fitted mixture" for trace in spec["data"])
     assert not at.exception
+
+
+def test_a_collapsing_m_step_is_a_message_and_the_walk_stays(monkeypatch):
+    at = open_page()
+    press(at, "e_step")
+    spec = chart_spec(at)
+
+    def collapse(*args, **kwargs):
+        raise ValueError("A covariance matrix is not positive definite.")
+
+    monkeypatch.setattr(stepper, "m_step", collapse)
+    press(at, "m_step")
+    assert any("could not be computed" in error.value for error in at.error)
+    assert walk(at).cursor == 1 and chart_spec(at) == spec
+
+
+def test_more_components_than_samples_is_an_error_not_a_traceback():
+    at = open_page()
+    at.session_state["uploaded_dataset"] = DataSet("five rows", np.arange(10.0).reshape(5, 2), ("a", "b"))
+    at.session_state["upload_id"] = "five-rows"
+    at.selectbox(key="source").set_value("upload").run()
+    at.slider(key="k").set_value(8).run()
+    assert not at.exception
+    assert any("Cannot fit 8 components to 5 samples" in error.value for error in at.error)
+
+
+def test_upload_source_without_data_asks_for_a_file():
+    at = open_page(source="upload")
+    assert not at.exception
+    assert any("Upload a CSV" in warning.value for warning in at.warning)
