@@ -14,7 +14,7 @@ import streamlit as st
 
 from emlab import upload
 from emlab.figures.upload import preview_figure
-from emlab.page import setup_page
+from emlab.page import link_to_page, setup_page
 from emlab.text import t
 
 EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "examples" / "two_clusters.csv"
@@ -202,7 +202,7 @@ def _in_use_links(in_use) -> None:
         icon=":material/check_circle:",
     )
     for page, label_key, icon in TARGET_PAGES:
-        st.page_link(page, label=t(label_key), icon=icon, query_params={"source": "upload"})
+        link_to_page(page, t(label_key), icon, query={"source": "upload"})
     st.caption(t("upload.hint.source"))
 
 

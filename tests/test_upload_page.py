@@ -194,3 +194,10 @@ def test_the_upload_survives_a_visit_to_another_page():
     assert any("Current file: `two.csv`" in message for message in texts(app.info))
     assert app.multiselect(key="up_columns").value == ["y"]  # the widget's own state is gone; the choice is not
     assert any("In use" in message for message in texts(app.success))
+
+
+def test_the_page_alone_hands_over_without_links():
+    app = AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
+    app.button(key="up_example").click().run()
+    app.button(key="up_use").click().run()
+    assert not app.exception and app.session_state["uploaded_dataset"].X.shape == (200, 2)
