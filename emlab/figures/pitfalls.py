@@ -22,7 +22,7 @@ from emlab.figures.common import (
     responsibility_shades,
     truth_traces,
 )
-from emlab.style import FONT_FAMILY, TRUTH_COLOR, rgba, sizes
+from emlab.style import FONT_FAMILY, TRUTH_COLOR, component_color, rgba, sizes
 from emlab.text import t
 from gmm_core import EMState, GMMParams
 
@@ -35,13 +35,6 @@ START_MARKER = {"symbol": "circle-open-dot", "color": "#111111", "line": {"width
 def fitted_state(params: GMMParams, responsibilities: np.ndarray) -> EMState:
     """A finished fit as an EM state, so the Playground's drawing functions can draw it."""
     return EMState(0, "M", params, responsibilities)
-
-
-def one_hot(labels: np.ndarray, n_components: int) -> np.ndarray:
-    """Hard labels as responsibilities of 0 and 1, shape (N, K)."""
-    responsibilities = np.zeros((len(labels), n_components))
-    responsibilities[np.arange(len(labels)), labels] = 1.0
-    return responsibilities
 
 
 def panels_figure(
@@ -111,6 +104,35 @@ def fit_traces(view: View2D, points: np.ndarray, params: GMMParams, responsibili
     return state_traces(fitted_state(params, responsibilities), points, view, large=large)
 
 
+def hard_point_trace(points: np.ndarray, labels: np.ndarray, n_components: int, *, large: bool) -> go.Scatter:
+    """Points coloured by a hard label, in one trace (a stepped colour scale over the palette).
+
+    One trace with a uint8 label per point instead of one soft-shade trace per component: for
+    hard assignments the picture is the same and the payload K times smaller.
+    """
+    scale = []
+    for k in range(n_components):
+        color = rgba(component_color(k), 0.85)
+        scale += [[k / n_components, color], [(k + 1) / n_components, color]]
+    return go.Scatter(
+        x=points[:, 0],
+        y=points[:, 1],
+        mode="markers",
+        name="points",
+        hoverinfo="skip",
+        showlegend=False,
+        marker={
+            "size": sizes(large)["point"],
+            "color": (np.asarray(labels) + 0.5).astype(np.float32),
+            "cmin": 0,
+            "cmax": n_components,
+            "colorscale": scale,
+            "showscale": False,
+            "line": {"width": 0},
+        },
+    )
+
+
 def start_trace(view: View2D, means: np.ndarray, *, large: bool) -> go.Scatter:
     """The shared starting means as open markers."""
     shown = view.points(means)
@@ -128,7 +150,7 @@ def start_trace(view: View2D, means: np.ndarray, *, large: bool) -> go.Scatter:
 
 
 def gallery_figure(view: View2D, X: np.ndarray, fits: list, truth: GMMParams, *, large: bool = False) -> go.Figure:
-    """Small multiples of finished fits (points coloured by responsibilities, ellipses, truth dashed)."""
+    """Small multiples of finished fits (points coloured by their most likely component, ellipses, truth dashed)."""
     points = view.points(X)
     panels = []
     for fit in fits:
@@ -137,9 +159,10 @@ def gallery_figure(view: View2D, X: np.ndarray, fits: list, truth: GMMParams, *,
             traces += point_traces(points, np.zeros((0, len(points)), dtype=np.uint8), large=large)
             title = t("pit.lo.seed_failed", seed=fit.seed)
         else:
-            shades = responsibility_shades(fit.responsibilities, fit.params.n_components, len(points))
+            labels = fit.responsibilities.argmax(axis=1)
             means, covariances = view.components(fit.params)
-            traces += point_traces(points, shades, large=large) + ellipse_traces(means, covariances, large=large)
+            traces.append(hard_point_trace(points, labels, fit.params.n_components, large=large))
+            traces += ellipse_traces(means, covariances, large=large)
             title = t("pit.lo.seed_title", seed=fit.seed, ll=fit.log_likelihood)
         panels.append((title, traces))
     x_range, y_range = axis_ranges(points)
@@ -326,12 +349,8 @@ def hard_soft_figure(
     points = view.points(X)
     n_components = comparison.em_params.n_components
     centers = view.points(comparison.kmeans_centers)
-    hard = point_traces(
-        points,
-        responsibility_shades(one_hot(comparison.kmeans_labels, n_components), n_components, len(points)),
-        large=large,
-    )
-    hard = hard + [
+    hard = [
+        hard_point_trace(points, comparison.kmeans_labels, n_components, large=large),
         mean_trace(centers, large=large, name=t("pit.fig.centres")),
         start_trace(view, comparison.start_means, large=large),
     ]
