@@ -356,18 +356,23 @@ def _what_changed(walk: stepper.Walk, n_samples: int) -> str:
     return ""
 
 
-def _formulas(session: StepSession, selected: int) -> None:
+def _latex(body: str, large: bool) -> None:
+    """A formula, one size up in presentation mode (for the back row)."""
+    st.latex((r"\large " if large else "") + body)
+
+
+def _formulas(session: StepSession, selected: int, large: bool) -> None:
     walk = session.walk
     state = walk.current
     if state.phase == stepper.INIT_PHASE:
         st.info(t("step.formula.init"))
     elif state.phase == stepper.E_PHASE:
-        _e_step_formulas(session, selected)
+        _e_step_formulas(session, selected, large)
     else:
-        _m_step_formulas(session)
+        _m_step_formulas(session, large)
 
 
-def _e_step_formulas(session: StepSession, selected: int) -> None:
+def _e_step_formulas(session: StepSession, selected: int, large: bool) -> None:
     walk = session.walk
     st.subheader(t("step.formula.header_e"))
     pick, uncertain, hint = st.columns([1, 1, 3], vertical_alignment="bottom")
@@ -389,9 +394,9 @@ def _e_step_formulas(session: StepSession, selected: int) -> None:
     )
     hint.caption(t("step.formula.click_hint"))
     terms = responsibility_terms(session.data, walk.current.params, selected)
-    st.latex(formulas.responsibility_formula())
+    _latex(formulas.responsibility_formula(), large)
     st.caption(t("step.formula.general_e"))
-    st.latex(formulas.responsibility_latex(terms))
+    _latex(formulas.responsibility_latex(terms), large)
     previous = walk.previous.responsibilities if walk.previous is not None else None
     before = previous[selected] if previous is not None else None
     st.markdown(f"**{t('step.formula.table_e')}**")
@@ -404,7 +409,7 @@ def _e_step_formulas(session: StepSession, selected: int) -> None:
         st.caption(t("step.formula.tiny"))
 
 
-def _m_step_formulas(session: StepSession) -> None:
+def _m_step_formulas(session: StepSession, large: bool) -> None:
     walk = session.walk
     state, previous = walk.current, walk.previous
     st.subheader(t("step.formula.header_m"))
@@ -429,9 +434,9 @@ def _m_step_formulas(session: StepSession) -> None:
         after=state.params,
     )
     st.caption(t("step.formula.general_m"))
-    st.latex(formulas.m_step_latex(terms, k))
+    _latex(formulas.m_step_latex(terms, k), large)
     st.caption(t("step.formula.before_after"))
-    st.latex(formulas.before_after_latex(terms, k))
+    _latex(formulas.before_after_latex(terms, k), large)
     st.markdown(f"**{t('step.formula.table_m')}**")
     st.dataframe(pd.DataFrame(formulas.m_step_rows(terms)), hide_index=True, key="step_table_m")
 
@@ -495,7 +500,7 @@ def _show_walk(session: StepSession, view_settings, data_key: tuple, k: int, *, 
     with panel:
         _log_likelihood_panel(walk, view_settings.large)
     st.divider()
-    _formulas(session, selected)
+    _formulas(session, selected, view_settings.large)
 
 
 def _show_stale(session: StepSession, model: ModelSettings, view_settings=None) -> None:
