@@ -47,6 +47,13 @@ def decode(values) -> np.ndarray:
 # --------------------------------------------------------------------------- the builders
 
 
+@pytest.mark.parametrize("init", ["random", "kmeans"])
+def test_every_initialisation_gives_a_gallery(init):
+    result = pitfall_runs.local_optima(init, 8)
+    assert result.failed == 0 and 1 <= result.best_count <= 8
+    assert len(result.gallery.to_plotly_json()["layout"]["annotations"]) == 8
+
+
 def test_local_optima_finds_different_optima_and_draws_eight():
     result = pitfall_runs.local_optima("random_from_data", 16)
     titles = [a["text"] for a in result.gallery.to_plotly_json()["layout"]["annotations"]]

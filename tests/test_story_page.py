@@ -103,6 +103,9 @@ def test_link_on_default_settings_opens_the_plain_playground():
         ({"k_true": 2, "alpha": 0.1}, "bar", 2),
         ({"k_true": 8, "alpha": 100.0, "n": 5000, "story_draws": 1000}, "bar", 8),
         ({"n": 20, "story_draws": 50}, "scatterternary", 3),
+        ({"sep": 0.5, "elong": 1.0, "data_seed": 0}, "scatterternary", 3),
+        ({"sep": 10.0, "elong": 8.0, "data_seed": 9999}, "scatterternary", 3),
+        ({"layout": "seed_script", "k_true": 8, "d": 6, "data_seed": 9999}, "bar", 8),
     ],
 )
 def test_control_extremes(query, kind, n_classes):
