@@ -3,8 +3,11 @@
 The page a student keeps open during the homework and a lecturer steps through with the keyboard.
 State: one :class:`StepSession` per browser tab in ``st.session_state["step_session"]``: the
 settings it belongs to, the prepared data, and an ``emlab.stepper.Walk`` (the half-steps computed
-so far plus a cursor). Buttons change it only in their callbacks, each computing at most the next
-half-step. When the sidebar settings change, the page starts a new walk (and says so).
+so far plus a cursor). Buttons and chart clicks change state only in their callbacks, each
+computing at most the next half-step. The script itself writes state in two places only: it
+starts a walk when none exists for the current settings (first visit, or the sidebar changed; the
+page says so), and it keeps the selected point and component within range before drawing their
+widgets when N or K shrank.
 """
 
 from __future__ import annotations
