@@ -466,9 +466,9 @@ def main() -> None:
         else:
             st.error(t("error.data", message=error))
         _start_choice()
-        view_controls(session.loaded.feature_names if session else ("x1", "x2"))
+        view_settings = view_controls(session.loaded.feature_names if session else ("x1", "x2"))
         if session is not None:
-            _show_stale(session, model)
+            _show_stale(session, view_settings)
         return
     mode = _start_choice()
     view_settings = view_controls(loaded.feature_names)
@@ -484,12 +484,14 @@ def main() -> None:
     except ValueError as error:
         st.error(t("step.error.start", message=error))
         if session is not None:
-            _show_stale(session, model, view_settings)
+            _show_stale(session, view_settings)
         return
     _show_walk(session, view_settings, data_key, model.k)
 
 
-def _show_walk(session: StepSession, view_settings, data_key: tuple, k: int, *, stale: bool = False) -> None:
+def _show_walk(
+    session: StepSession, view_settings: ViewSettings, data_key: tuple, k: int, *, stale: bool = False
+) -> None:
     """The buttons, the status, the chart with its log-likelihood panel, and the formulas."""
     walk = session.walk
     _step_buttons(walk, disabled=stale)
@@ -506,14 +508,13 @@ def _show_walk(session: StepSession, view_settings, data_key: tuple, k: int, *, 
     _formulas(session, selected, view_settings.large)
 
 
-def _show_stale(session: StepSession, model: ModelSettings, view_settings=None) -> None:
+def _show_stale(session: StepSession, view_settings: ViewSettings) -> None:
     """The last walk that worked, with its buttons paused until the settings work again."""
     st.warning(t("step.error.stale"))
-    view = view_settings or ViewSettings()
-    _show_walk(session, view, session.key[0], session.walk.current.params.n_components, stale=True)
+    _show_walk(session, view_settings, session.key[0], session.walk.current.params.n_components, stale=True)
 
 
-def _show_picking(loaded: LoadedData, view_settings, data_key: tuple, k: int) -> None:
+def _show_picking(loaded: LoadedData, view_settings: ViewSettings, data_key: tuple, k: int) -> None:
     """The data alone, for clicking the starting means."""
     scene = make_scene(loaded.X, loaded.feature_names, view_settings, loaded.true_params)
     rows = _manual_for(data_key).rows
