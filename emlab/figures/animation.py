@@ -63,6 +63,8 @@ from gmm_core import EMState, GMMParams, component_densities_1d, ellipse_outline
 TRAIL_LENGTH = 6
 CONTROLS_Y = -0.13  # play buttons and slider, in paper units below the axes
 SHADE_TOP = 250
+# A white halo around the C1, C2, ... labels so they stay readable over points of their own colour.
+LABEL_OUTLINE = "1px 1px 2px white, -1px -1px 2px white, 1px -1px 2px white, -1px 1px 2px white"
 KEYFRAME_EVERY = 40
 # Browser-side payload the frames may use; longer runs show fewer (evenly spaced) iterations.
 FRAME_BYTES_BUDGET = 3_000_000
@@ -241,8 +243,8 @@ def _frames_and_slider(
     slider = {
         "active": 0,
         "steps": steps,
-        "x": 0.24,
-        "len": 0.76,
+        "x": 0.32 if large else 0.24,  # right of the buttons, which grow with the font
+        "len": 0.68 if large else 0.76,
         "y": CONTROLS_Y,
         "yanchor": "top",
         "pad": {"t": 0, "b": 0},
@@ -430,7 +432,8 @@ def _figure_layout(large: bool, height: int) -> dict:
             "x": 0.0,
             "y": 1.02,
             "yanchor": "bottom",
-            "font": {"size": sizes(large)["font"] * 0.9},
+            # Smaller than the axes in presentation mode too, so the key stays on one line above the plot.
+            "font": {"size": 17 if large else sizes(large)["font"] * 0.9},
         },
         "font": {"family": FONT_FAMILY, "size": sizes(large)["font"]},
     }
@@ -480,7 +483,7 @@ def animated_figure(
     component_traces = [
         *ellipse_traces(first_means, first_covariances, large=large),
         *_trail_traces(_trail(means_by_params, 0), large),
-        mean_trace(first_means, large=large).update(showlegend=False),
+        mean_trace(first_means, large=large).update(showlegend=False, textfont_shadow=LABEL_OUTLINE),
     ]
     ll_traces, x2, y2 = _log_likelihood_panel(history, large)
     traces = [*static, *shade_traces, *component_traces, *ll_traces, *legend_entries(n_components, large=large)]
@@ -680,7 +683,11 @@ def _mean_markers_1d(params: GMMParams, large: bool) -> go.Scatter:
         showlegend=False,
         text=[component_name(k) for k in range(n_components)],
         textposition="top center",
-        textfont={"size": sizes(large)["font"], "color": [component_color(k) for k in range(n_components)]},
+        textfont={
+            "size": sizes(large)["font"],
+            "color": [component_color(k) for k in range(n_components)],
+            "shadow": LABEL_OUTLINE,
+        },
         marker={
             "size": sizes(large)["mean"],
             "color": [component_color(k) for k in range(n_components)],
