@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -198,3 +199,11 @@ def test_a_projection_of_one_dimensional_data_is_explained():
     assert_clean(at)
     assert t("play.projection_1d") in texts(at.info)
     assert chart_spec(at)["data"][0]["type"] == "bar"
+
+
+def test_large_data_are_subsampled_for_display_and_the_page_says_so():
+    at = run_app(n=5000)
+    assert_clean(at)
+    assert t("warn.subsampled", shown=3000, n=5000) in texts(at.caption)
+    spec = chart_spec(at)
+    assert len(base64.b64decode(spec["data"][0]["x"]["bdata"])) == 3000 * 4  # 3,000 float32 values
