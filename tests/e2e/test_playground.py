@@ -59,3 +59,26 @@ def test_a_shared_link_opens_the_same_model(page, app_url):
     means = page.evaluate(MEANS_SHOWN)
     assert len(means) == 2 * 4
     screenshot(page, "playground_shared_link", full_page=False)
+
+
+def test_the_downloaded_animation_plays_offline(browser, app_url, tmp_path):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    open_page(page, app_url)
+    wait_for_charts(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Animation (HTML, plays offline)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+
+    context.set_offline(True)
+    offline = context.new_page()
+    offline.goto(saved.as_uri())
+    offline.wait_for_selector(f"{CHART} .main-svg")
+    start = offline.evaluate(MEANS_SHOWN)
+    press(offline, "Play")
+    offline.wait_for_function(
+        f"() => document.querySelector('{STEP_LABEL}').textContent.includes('Iteration 3')", timeout=30_000
+    )
+    assert offline.evaluate(MEANS_SHOWN) != start
+    context.close()
