@@ -402,6 +402,17 @@ def _trail_traces(trail: np.ndarray, large: bool) -> list[go.Scatter]:
     ]
 
 
+def _trail_legend_entry(large: bool) -> go.Scatter:
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="lines+markers",
+        name=t("anim.trail"),
+        line={"color": "rgba(80,80,80,0.45)", "width": sizes(large)["line"] * 0.8},
+        marker={"color": "#505050", "size": sizes(large)["point"], "opacity": 0.6},
+    )
+
+
 def _params_sequence(history: list[EMState]) -> tuple[list[GMMParams], np.ndarray]:
     """The distinct parameter sets in order, and for each state the position of its parameters."""
     distinct: list[GMMParams] = []
@@ -486,7 +497,8 @@ def animated_figure(
         mean_trace(first_means, large=large).update(showlegend=False, textfont_shadow=LABEL_OUTLINE),
     ]
     ll_traces, x2, y2 = _log_likelihood_panel(history, large)
-    traces = [*static, *shade_traces, *component_traces, *ll_traces, *legend_entries(n_components, large=large)]
+    legend = [*legend_entries(n_components, large=large), _trail_legend_entry(large)]
+    traces = [*static, *shade_traces, *component_traces, *ll_traces, *legend]
     offset = len(static)
     parts = _Parts(
         responsibility=[*range(offset, offset + n_components), offset + n_components + len(component_traces) + 1],

@@ -18,7 +18,7 @@ EN = {
     "anim.mixture": "mixture density",
     "anim.truth_1d": "true components (weighted)",
     "anim.density": "density",
-    "anim.trail": "recent positions of the means",
+    "anim.trail": "mean trail",
     # Page
     "play.title": "Playground: watch EM find the clusters",
     "play.lead": "Choose data and a model in the sidebar, then press Play under the chart.",
