@@ -84,7 +84,7 @@ async def student(browser, base_url: str, index: int, times: dict) -> None:
         await timed(times, "open playground", open_playground)
 
         async def change_k():
-            thumb = page.locator('.st-key-k [role="slider"]')
+            thumb = page.locator('.st-key-k input[type=range]')
             await thumb.focus()
             await thumb.press("ArrowRight")
             await settle(page)

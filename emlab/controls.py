@@ -4,6 +4,11 @@ Every widget's key is its query-parameter name (``bind="query-params"``), so a l
 the exact data, model and view to another browser, and to another page of the app. Bound
 choice widgets put their *displayed* label in the URL, so their options are the stable ids
 themselves (``cov=diag``, ``init=kmeans``) and the explanation goes in the help text.
+
+Moving to another page through the sidebar drops the query string, and each page has its own
+widgets, so every bound value is also remembered in the session (``SETTINGS_MEMORY``) and given
+back to the same-keyed widget on the next page: the data and model a student chose follow them
+from the playground to the step-through page and back.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from emlab.text import t
 from gmm_core import COVARIANCE_TYPES, INIT_METHODS
 
 ALPHA_CHOICES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
-SESSION_DEFAULTS: dict[str, Any] = {"uploaded_dataset": None, "upload_id": "", "last_good": {}}
+SETTINGS_MEMORY = "bound_settings"
+ARRIVED_KEY = "arrived_on_page"
+SESSION_DEFAULTS: dict[str, Any] = {"uploaded_dataset": None, "upload_id": "", "last_good": {}, SETTINGS_MEMORY: {}}
 # The 'Your own data' page: the file last read (its table or its problem), kept across page switches.
 SESSION_DEFAULTS.update({"up_table": None, "up_problem": "", "up_hash": ""})
 # The step-through page: its walk through EM, a notice from the last button, and manually chosen starting means.
@@ -33,7 +40,34 @@ def init_state() -> None:
 
 
 def _bound(widget, label: str, key: str, **kwargs):
-    return widget(label, key=key, bind="query-params", **kwargs)
+    """Draw ``widget`` bound to the URL parameter ``key``, carrying its value across pages."""
+    init_state()
+    memory = st.session_state[SETTINGS_MEMORY]
+    arrived = st.session_state.get(ARRIVED_KEY, False)
+    if arrived and key not in st.query_params and key in memory and _fits(memory[key], kwargs):
+        st.session_state[key] = memory[key]
+    value = widget(label, key=key, bind="query-params", **kwargs)
+    memory[key] = value
+    return value
+
+
+def note_page(page_id: str) -> None:
+    """Record which page is running; remembered settings are given back only on arrival at a page.
+
+    On later reruns of the same page the widgets hold the student's own changes (also the ones
+    back to a default value, which the URL then leaves out), so nothing is given back.
+    """
+    init_state()
+    st.session_state[ARRIVED_KEY] = st.session_state.get("current_page") != page_id
+    st.session_state["current_page"] = page_id
+
+
+def _fits(value, widget_arguments: dict) -> bool:
+    """Whether a remembered value is still a valid choice for the widget about to be drawn."""
+    if "options" in widget_arguments:
+        return value in tuple(widget_arguments["options"])
+    low, high = widget_arguments.get("min_value"), widget_arguments.get("max_value")
+    return (low is None or value >= low) and (high is None or value <= high)
 
 
 def data_controls() -> DataSettings:

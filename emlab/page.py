@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from emlab.controls import init_state
+from emlab.controls import init_state, note_page
 from emlab.text import t
 
 PAGES = (
@@ -27,6 +27,7 @@ def setup_page(title_key: str) -> None:
     """Configure the page, make sure session state exists, and draw the navigation."""
     st.set_page_config(page_title=f"{t(title_key)} - {t('app.title')}", layout="wide", initial_sidebar_state="expanded")
     init_state()
+    note_page(title_key)
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
         navigation_links()
