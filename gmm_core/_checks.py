@@ -18,12 +18,15 @@ def check_data(X, *, name: str = "X") -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``X`` is not numeric, has more than two dimensions, is empty, or holds NaN or inf.
+        If ``X`` is not real-valued, has more than two dimensions, is empty, or holds NaN or inf.
     """
     try:
-        array = np.asarray(X, dtype=np.float64)
+        array = np.asarray(X)
+        if np.iscomplexobj(array):
+            raise ValueError("complex numbers are not supported")
+        array = np.asarray(array, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must hold numbers only; it could not be read as numbers ({exc}).") from None
+        raise ValueError(f"{name} must hold real numbers only; it could not be read as such ({exc}).") from None
     if array.ndim == 1:
         array = array[:, np.newaxis]
     if array.ndim != 2:

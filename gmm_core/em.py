@@ -39,6 +39,8 @@ _LOG_2PI = np.log(2.0 * np.pi)
 _EPS = np.finfo(np.float64).eps
 # Largest relative rounding error accepted from the expanded (one-pass) formulas.
 _ACCURACY = 1e-10
+# A row of responsibilities whose sum is this close to one sums to one up to rounding.
+_ROW_SUM_ROUNDING = 1e-12
 
 
 class PreparedData:
@@ -225,8 +227,9 @@ def m_step(X, responsibilities, *, covariance_type: str = "full", reg_covar: flo
     N_k = sum_n gamma_nk;  pi_k = N_k / N;  mu_k = sum_n gamma_nk x_n / N_k;
     Sigma_k = sum_n gamma_nk (x_n - mu_k)(x_n - mu_k)^T / N_k + reg_covar * I
     (pooled over components for "tied", diagonal only for "diag", averaged over dimensions for
-    "spherical"). Numerically identical to scikit-learn's ``_m_step``, including its
-    ``10 * eps`` added to N_k.
+    "spherical"). The same numbers as scikit-learn's ``_m_step``, including its ``10 * eps``
+    added to N_k; only the pooled "tied" covariance is summed without scikit-learn's
+    cancellation, so far from the origin it keeps digits that scikit-learn's loses.
 
     Parameters
     ----------
@@ -267,7 +270,12 @@ def m_step(X, responsibilities, *, covariance_type: str = "full", reg_covar: flo
 
 def _check_responsibilities(responsibilities, n_samples: int) -> np.ndarray:
     """Responsibilities as a contiguous (K, N) array, after checking shape and values."""
-    resp = np.asarray(responsibilities, dtype=np.float64)
+    try:
+        resp = np.asarray(responsibilities, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"responsibilities must be an array of numbers; it could not be read as one ({exc})."
+        ) from None
     if resp.ndim != 2 or resp.shape[0] != n_samples:
         raise ValueError(
             f"responsibilities must have shape (n_samples, n_components) = ({n_samples}, K); got {resp.shape}."
@@ -279,10 +287,7 @@ def _check_responsibilities(responsibilities, n_samples: int) -> np.ndarray:
 
 def _full_covariances(data, resp_rows, nk, resp_total, first, second, means, centered_means, reg_covar):
     n_components, n_features = means.shape
-    rows, cols = _quadratic_index(n_features, "full")
-    raw_second = np.empty((n_components, n_features, n_features))
-    raw_second[:, rows, cols] = second
-    raw_second[:, cols, rows] = second
+    raw_second = _symmetric_matrices(second, n_components, n_features)
     covariances = _central_moment(raw_second, first, resp_total, centered_means) / nk[:, np.newaxis, np.newaxis]
     lowest = np.linalg.eigvalsh(covariances)[:, 0] + reg_covar
     rounding = _EPS * np.trace(raw_second, axis1=1, axis2=2) / nk
@@ -293,6 +298,15 @@ def _full_covariances(data, resp_rows, nk, resp_total, first, second, means, cen
     return covariances
 
 
+def _symmetric_matrices(upper_entries, n_components, n_features):
+    """(K, D, D) symmetric matrices from their upper-triangle entries, in ``_quadratic_index`` order."""
+    rows, cols = _quadratic_index(n_features, "full")
+    matrices = np.empty((n_components, n_features, n_features))
+    matrices[:, rows, cols] = upper_entries
+    matrices[:, cols, rows] = upper_entries
+    return matrices
+
+
 def _central_moment(raw_second, first, resp_total, centered_means):
     """sum_n r_n (z_n - m)(z_n - m)^T from sum r z z^T, sum r z and sum r (no pass over the data)."""
     cross = np.einsum("kd,ke->kde", centered_means, first)
@@ -301,26 +315,32 @@ def _central_moment(raw_second, first, resp_total, centered_means):
 
 
 def _tied_covariance(data, resp_rows, nk, resp_total, first, second, means, centered_means, reg_covar):
-    # scikit-learn pools as (X^T X - sum_k N_k mu_k mu_k^T) / sum_k N_k; written here in centred
-    # coordinates (x = z + c) so the large c c^T terms cancel exactly instead of in floating point.
-    weighted_means = nk[:, np.newaxis] * centered_means
-    shift = weighted_means.sum(axis=0)
-    center = data.center
-    covariance = (
-        data.scatter
-        - centered_means.T @ weighted_means
-        - np.outer(shift, center)
-        - np.outer(center, shift)
-        + (data.n_samples - nk.sum()) * np.outer(center, center)
-    ) / nk.sum()
-    n_features = means.shape[1]
-    lowest = np.linalg.eigvalsh(covariance)[0] + reg_covar
-    if _EPS * np.trace(data.scatter) / nk.sum() > _ACCURACY * lowest:
-        covariance = np.zeros((n_features, n_features))
-        for k in range(means.shape[0]):
+    # scikit-learn pools as (X^T X - sum_k N_k mu_k mu_k^T) / sum_k N_k. Up to its 10 * eps in
+    # N_k (which there adds 10 * eps * mu_k mu_k^T: nothing near the origin, but comparable to
+    # reg_covar for a few points far from it) that is
+    #     sum_k sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T   (each component's scatter about its mean)
+    #   + sum_n (1 - sum_k r_nk) x_n x_n^T             (samples whose row does not sum to one).
+    # Evaluated term by term (the first in centred coordinates) nothing large cancels, so the
+    # result keeps its digits far from the origin, where X^T X and sum_k N_k mu_k mu_k^T nearly
+    # cancel. The second term is zero for E-step responsibilities and matters only for the
+    # one-sample starts ("k-means++", "random_from_data"), whose rows are mostly zero. A row that
+    # sums to more than one (k-means++ picks one sample twice when there are fewer distinct
+    # samples than components) would subtract x_n x_n^T and can leave no valid covariance at
+    # all (scikit-learn then fails), so such rows count as fully assigned.
+    n_components, n_features = means.shape
+    raw_second = _symmetric_matrices(second, n_components, n_features)
+    scatter = _central_moment(raw_second, first, resp_total, centered_means).sum(axis=0)
+    lowest = np.linalg.eigvalsh(scatter)[0] / nk.sum() + reg_covar
+    if _EPS * np.trace(raw_second.sum(axis=0)) / nk.sum() > _ACCURACY * lowest:
+        scatter = np.zeros((n_features, n_features))
+        for k in range(n_components):
             diff = data.X - means[k]
-            covariance += (resp_rows[k][:, np.newaxis] * diff).T @ diff
-        covariance /= nk.sum()
+            scatter += (resp_rows[k][:, np.newaxis] * diff).T @ diff
+    unassigned = 1.0 - resp_rows.sum(axis=0)
+    unassigned[unassigned < _ROW_SUM_ROUNDING] = 0.0
+    if np.any(unassigned):
+        scatter = scatter + (data.X.T * unassigned) @ data.X
+    covariance = scatter / nk.sum()
     covariance[np.arange(n_features), np.arange(n_features)] += reg_covar
     return covariance
 

@@ -95,7 +95,7 @@ class GaussianMixtureEM:
         if self.init is not None:
             from gmm_core.em import em_steps
 
-            history = list(em_steps(data, self.init, **options))
+            history = list(em_steps(data, self.init, n_components=self.n_components, **options))
         elif self.n_components is None:
             self.selection_ = select_n_components(
                 data,

@@ -116,10 +116,13 @@ def sample_mixture(
 
 
 def _check_positive(value, name: str) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number; got {value}.")
-    return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a positive number; got {value!r}.") from None
+    if not np.isfinite(number) or number <= 0:
+        raise ValueError(f"{name} must be a positive number; got {value!r}.")
+    return number
 
 
 def _seed_script_components(n_components, n_features, rng):

@@ -91,7 +91,9 @@ def initialize_from_means(X, means, *, covariance_type: str = "full", reg_covar:
     out by distance.
     """
     data = prepare(X)
-    means = np.atleast_2d(np.asarray(means, dtype=np.float64))
+    means = np.asarray(means, dtype=np.float64)
+    # For one-feature data a flat list holds one mean per component, as GMMParams reads it.
+    means = means[:, np.newaxis] if means.ndim == 1 and data.n_features == 1 else np.atleast_2d(means)
     if means.shape[1] != data.n_features:
         raise ValueError(f"Each starting mean needs {data.n_features} coordinate(s); got {means.shape[1]}.")
     n_components = check_n_components(means.shape[0], data.n_samples)

@@ -39,16 +39,40 @@ def match_labels(true_labels, predicted_labels, n_components: int | None = None)
         ``order[j]`` is the fitted component matched to true class ``j``, or -1 when there are
         more true classes than fitted components.
     """
-    true_labels = np.asarray(true_labels, dtype=int)
-    predicted_labels = np.asarray(predicted_labels, dtype=int)
+    true_labels = _check_labels(true_labels, "true_labels")
+    predicted_labels = _check_labels(predicted_labels, "predicted_labels")
+    if true_labels.shape != predicted_labels.shape:
+        raise ValueError(
+            f"true_labels and predicted_labels must label the same samples; got {true_labels.size} and "
+            f"{predicted_labels.size} labels."
+        )
     n_true = int(true_labels.max()) + 1
     n_fitted = n_components or int(predicted_labels.max()) + 1
+    if predicted_labels.max() >= n_fitted:
+        raise ValueError(
+            f"predicted_labels go up to {predicted_labels.max()} but n_components={n_components}; "
+            "labels must be smaller than the number of components."
+        )
     confusion = np.zeros((n_true, n_fitted))
     np.add.at(confusion, (true_labels, predicted_labels), 1)
     rows, cols = linear_sum_assignment(-confusion)
     order = np.full(n_true, -1)
     order[rows] = cols
     return order
+
+
+def _check_labels(labels, name: str) -> np.ndarray:
+    """Labels as a non-empty 1-D int array of class numbers 0, 1, 2, ..."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array of class numbers; got shape {labels.shape}.")
+    if not np.issubdtype(labels.dtype, np.integer):
+        if not np.issubdtype(labels.dtype, np.number) or np.any(labels != np.round(labels)):
+            raise ValueError(f"{name} must be whole numbers 0, 1, 2, ... (component numbers).")
+        labels = labels.astype(int)
+    if labels.min() < 0:
+        raise ValueError(f"{name} must be non-negative component numbers; got {labels.min()}.")
+    return labels
 
 
 def match_components(true_means, fitted_means) -> np.ndarray:

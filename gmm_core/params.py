@@ -13,8 +13,12 @@ from gmm_core._checks import check_covariance_type
 _WEIGHT_SUM_TOLERANCE = 1e-6
 
 
-def _frozen(array) -> np.ndarray:
-    array = np.array(array, dtype=np.float64)
+def _frozen(array, name: str = "array") -> np.ndarray:
+    """A read-only float64 copy of ``array``; ValueError naming ``name`` if it is not numbers."""
+    try:
+        array = np.array(array, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be an array of numbers; it could not be read as one ({exc}).") from None
     array.setflags(write=False)
     return array
 
@@ -96,7 +100,7 @@ class GMMParams:
     def __post_init__(self):
         check_covariance_type(self.covariance_type)
         weights = _frozen_weights(self.weights)
-        means = _frozen(self.means)
+        means = _frozen(self.means, "means")
         if means.ndim == 1 and weights.shape[0] == means.shape[0]:
             means = _frozen(means[:, np.newaxis])
         if means.ndim != 2:
@@ -108,7 +112,7 @@ class GMMParams:
             )
         if not np.all(np.isfinite(means)):
             raise ValueError("means contain NaN or infinite values.")
-        covariances = _frozen(self.covariances)
+        covariances = _frozen(self.covariances, "covariances")
         n_components, n_features = means.shape
         expected = expected_covariance_shape(self.covariance_type, n_components, n_features)
         if covariances.shape != expected:
@@ -189,7 +193,7 @@ class GMMParams:
 
 
 def _frozen_weights(weights) -> np.ndarray:
-    weights = np.array(weights, dtype=np.float64)
+    weights = _frozen(weights, "weights")
     if weights.ndim != 1 or weights.size == 0:
         raise ValueError(f"weights must be a non-empty 1-D array (one per component); got shape {weights.shape}.")
     if not np.all(np.isfinite(weights)) or np.any(weights < 0):

@@ -1,0 +1,76 @@
+"""Shared fixtures for the gmm_core tests: comparisons with scikit-learn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.mixture import GaussianMixture
+from threadpoolctl import threadpool_limits
+
+from gmm_core import GMMParams
+
+
+def sklearn_mixture_from(params: GMMParams) -> GaussianMixture:
+    """A scikit-learn GaussianMixture whose fitted attributes are exactly ``params``."""
+    mixture = GaussianMixture(n_components=params.n_components, covariance_type=params.covariance_type)
+    mixture._set_parameters(
+        (
+            np.array(params.weights),
+            np.array(params.means),
+            np.array(params.covariances),
+            np.array(params.precisions_cholesky),
+        )
+    )
+    mixture.n_features_in_ = params.n_features
+    return mixture
+
+
+def assert_same_mixture(weights, means, covariances, expected_weights, expected_means, expected_covariances, rtol):
+    """Assert two mixtures agree to relative tolerance ``rtol``.
+
+    Weights and means are compared entry by entry. Covariance entries are compared relative to
+    the largest entry (``atol = rtol * max |Sigma|``): an off-diagonal entry close to zero is the
+    small difference of large numbers, so its own relative error says nothing about the fit.
+    """
+    np.testing.assert_allclose(weights, expected_weights, rtol=rtol, err_msg="weights differ")
+    np.testing.assert_allclose(means, expected_means, rtol=rtol, err_msg="means differ")
+    scale = float(np.max(np.abs(expected_covariances)))
+    np.testing.assert_allclose(
+        covariances, expected_covariances, rtol=rtol, atol=rtol * scale, err_msg="covariances differ"
+    )
+
+
+@pytest.fixture
+def to_sklearn():
+    """Build a fitted scikit-learn GaussianMixture from GMMParams (see :func:`sklearn_mixture_from`)."""
+    return sklearn_mixture_from
+
+
+@pytest.fixture
+def assert_matches_sklearn():
+    """Assert that GMMParams agree with a fitted scikit-learn GaussianMixture to ``rtol``."""
+
+    def check(params: GMMParams, mixture: GaussianMixture, rtol: float = 1e-6) -> None:
+        assert params.covariance_type == mixture.covariance_type
+        assert_same_mixture(
+            params.weights,
+            params.means,
+            params.covariances,
+            mixture.weights_,
+            mixture.means_,
+            mixture.covariances_,
+            rtol,
+        )
+
+    return check
+
+
+@pytest.fixture(scope="module")
+def one_blas_thread():
+    """Run a module's tests with BLAS on one thread.
+
+    The core's matrices are tiny; on a busy two-core machine OpenBLAS's worker threads make each
+    small LAPACK call ~15x slower (emlab pins one thread for the same reason).
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
