@@ -28,6 +28,7 @@ from emlab.figures.animation import (
 from emlab.figures.common import make_view
 from emlab.pipeline import fit_history, load_data
 from emlab.settings import DataSettings, ModelSettings, ViewSettings
+from emlab.text import t
 
 DEFAULT_VIEW = ViewSettings()
 
@@ -268,3 +269,17 @@ def test_a_pickled_figure_gives_the_same_json(default_fit):
     copy = pickle.loads(pickle.dumps(figure))
     assert isinstance(copy, AnimatedFigure)
     assert copy.to_json() == figure.to_json()
+
+
+def test_a_start_far_below_the_climb_is_left_off_the_panel_and_noted(default_fit, default_spec):
+    _, history = default_fit
+    first = history[1].log_likelihood
+    low, high = default_spec["layout"]["yaxis2"]["range"]
+    assert first < low < history[3].log_likelihood <= history[-1].log_likelihood < high
+    notes = [note["text"] for note in default_spec["layout"]["annotations"]]
+    assert notes == [t("anim.ll_clipped", value=f"{first:.3g}")]
+    data = load_data(DataSettings())
+    close_start = fit_history(data, ModelSettings(init="kmeans"))
+    spec = json.loads(animated_figure(close_start, data, DEFAULT_VIEW).to_json())
+    low, _ = spec["layout"]["yaxis2"]["range"]
+    assert low < close_start[1].log_likelihood and not spec["layout"].get("annotations")

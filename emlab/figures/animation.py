@@ -303,8 +303,8 @@ def _play_button(label: str, frame_ms: int, move_ms: int) -> dict:
     }
 
 
-def _log_likelihood_panel(history: list[EMState], large: bool) -> tuple[list[go.Scatter], dict, dict]:
-    """The static log-likelihood curve (one point per iteration), its marker, and the panel's axes."""
+def _log_likelihood_panel(history: list[EMState], large: bool) -> tuple[list[go.Scatter], dict, dict, list[dict]]:
+    """The static log-likelihood curve (one point per iteration), its marker, the panel's axes and notes."""
     iterations = np.array([s.iteration for s in history if s.phase == "E"], dtype=np.float32)
     values = np.array([s.log_likelihood for s in history if s.phase == "E"], dtype=np.float64)
     size = sizes(large)
@@ -340,14 +340,31 @@ def _log_likelihood_panel(history: list[EMState], large: bool) -> tuple[list[go.
         "title": {"text": t("anim.ll_x")},
         "zeroline": False,
     }
+    y_range = _log_likelihood_range(values)
     y_axis = {
         "anchor": "x2",
-        "range": _log_likelihood_range(values),
+        "range": y_range,
         "autorange": False,
         "title": {"text": t("anim.ll_y"), "standoff": 4},
         "zeroline": False,
     }
-    return [curve, marker], x_axis, y_axis
+    notes = []
+    if values.size and values[0] < y_range[0]:
+        notes.append(
+            {
+                "text": t("anim.ll_clipped", value=f"{values[0]:.3g}"),
+                "xref": "x2 domain",  # bottom right: the climbing curve is high there
+                "yref": "y2 domain",
+                "x": 0.98,
+                "y": 0.02,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "align": "right",
+                "font": {"size": size["font"] * 0.75, "color": "#555555"},
+            }
+        )
+    return [curve, marker], x_axis, y_axis, notes
 
 
 def _log_likelihood_range(values: np.ndarray) -> list[float]:
@@ -496,7 +513,7 @@ def animated_figure(
         *_trail_traces(_trail(means_by_params, 0), large),
         mean_trace(first_means, large=large).update(showlegend=False, textfont_shadow=LABEL_OUTLINE),
     ]
-    ll_traces, x2, y2 = _log_likelihood_panel(history, large)
+    ll_traces, x2, y2, notes = _log_likelihood_panel(history, large)
     legend = [*legend_entries(n_components, large=large), _trail_legend_entry(large)]
     traces = [*static, *shade_traces, *component_traces, *ll_traces, *legend]
     offset = len(static)
@@ -532,7 +549,7 @@ def animated_figure(
     layout = base_layout(x_range, y_range, view.x_title, view.y_title, large=large, height=_height(large))
     layout["xaxis"]["domain"] = [0.0, 0.64]
     layout.update(_figure_layout(large, _height(large)))
-    layout.update({"xaxis2": x2, "yaxis2": y2, "sliders": [slider], "updatemenus": menus})
+    layout.update({"xaxis2": x2, "yaxis2": y2, "sliders": [slider], "updatemenus": menus, "annotations": notes})
     return AnimatedFigure(data=traces, layout=layout, frames=frames)
 
 
@@ -624,7 +641,7 @@ def animated_histogram(
         ),
         _mean_markers_1d(distinct_params[0], large),
     ]
-    ll_traces, x2, y2 = _log_likelihood_panel(history, large)
+    ll_traces, x2, y2, notes = _log_likelihood_panel(history, large)
     legend = [
         go.Scatter(
             x=[None],
@@ -675,7 +692,8 @@ def animated_histogram(
     )
     layout["xaxis"]["domain"] = [0.0, 0.64]
     layout.update(_figure_layout(large, _height(large)))
-    layout.update({"xaxis2": x2, "yaxis2": y2, "sliders": [slider], "updatemenus": menus, "bargap": 0})
+    layout.update({"xaxis2": x2, "yaxis2": y2, "sliders": [slider], "updatemenus": menus, "annotations": notes})
+    layout["bargap"] = 0
     return AnimatedFigure(data=traces, layout=layout, frames=frames)
 
 

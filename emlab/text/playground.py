@@ -13,6 +13,7 @@ EN = {
     "anim.ll_marker": "current iteration",
     "anim.ll_hover": "iteration %{x}<br>mean log-likelihood %{y:.4f}",
     "anim.ll_x": "iteration",
+    "anim.ll_clipped": "iteration 1: {value}<br>(the starting guess,<br>far below the panel)",
     "anim.ll_y": "mean log-likelihood",
     "anim.histogram": "data (histogram)",
     "anim.mixture": "mixture density",
