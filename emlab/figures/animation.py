@@ -368,13 +368,18 @@ def _log_likelihood_panel(history: list[EMState], large: bool) -> tuple[list[go.
 
 
 def _log_likelihood_range(values: np.ndarray) -> list[float]:
-    """A y range that shows the climb; a first value far below the rest (a start from points) is left off."""
+    """A y range that shows the climb; a first value far below the rest is left off.
+
+    "Far" is more than ten times the span of the rest and more than one nat per sample: the mark
+    of a start from single points (covariances of size reg_covar), whose first log-likelihood
+    can be -1e6 and would flatten the rest of the curve into a line.
+    """
     if values.size == 0:
         return [-1.0, 1.0]
     shown = values
     if values.size > 2:
         rest_span = values[1:].max() - values[1:].min()
-        if values[0] < values[1:].min() - 3 * max(rest_span, 1e-9):
+        if values[0] < values[1:].min() - max(10 * rest_span, 1.0):
             shown = values[1:]
     low, high = float(shown.min()), float(shown.max())
     pad = max(0.08 * (high - low), 1e-3 * max(abs(high), 1.0))
