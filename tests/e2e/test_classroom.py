@@ -44,7 +44,7 @@ def test_page_opens_cold_by_url_with_the_playground_query(browser, path, charts)
         if charts:
             wait_for_charts(page, charts, timeout_ms=120_000)
         assert_no_exception(page)
-        assert page.locator('[data-testid="stSidebar"]').is_visible()
+        page.locator('[data-testid="stSidebar"]').wait_for(state="visible")
         screenshot(page, f"cold_{page_name(path)}")
     finally:
         context.close()

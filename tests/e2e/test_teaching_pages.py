@@ -32,7 +32,7 @@ def test_teaching_page_opens_cold_by_url(browser, path, charts, text):
         wait_for_charts(page, charts, timeout_ms=180_000)
         assert_no_exception(page)
         assert page.locator(CHART).count() == charts
-        assert page.get_by_text(text).first.is_visible()
+        page.get_by_text(text).first.wait_for(state="visible")
         screenshot(page, f"teaching_{page_id(path)}")
     finally:
         context.close()
@@ -77,6 +77,6 @@ def test_original_script_preset_redraws_round_clusters(page, app_url):
     wait_for_app(page)
     wait_for_charts(page, 3)
     assert_no_exception(page)
-    assert page.get_by_text("cannot make rotated or elongated clusters").is_visible()
+    page.get_by_text("cannot make rotated or elongated clusters").wait_for(state="visible")
     checked = page.locator('[data-testid="stSidebar"] [role="radiogroup"] input:checked')
     assert checked.first.evaluate("input => input.closest('label').innerText") == "seed_script"
