@@ -25,7 +25,7 @@ PAGES = (
 
 def setup_page(title_key: str) -> None:
     """Configure the page, make sure session state exists, and draw the navigation."""
-    st.set_page_config(page_title=f"{t(title_key)} - {t('app.title')}", layout="wide", initial_sidebar_state="expanded")
+    st.set_page_config(page_title=f"{t(title_key)} - {t('app.title')}", layout="wide", initial_sidebar_state="auto")
     init_state()
     note_page(title_key)
     with st.sidebar:

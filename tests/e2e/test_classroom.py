@@ -117,8 +117,15 @@ def test_playground_is_usable_on_small_screens(browser, app_url, width, height):
         open_page(page, app_url)
         wait_for_charts(page)
         assert_no_exception(page)
-        box = page.locator(CHART).first.bounding_box()
+        chart = page.locator(CHART).first
+        chart.scroll_into_view_if_needed()
+        box = chart.bounding_box()
         assert box is not None and box["width"] > 0.6 * min(width, 1280) - 80
+        on_top = page.evaluate(
+            "([x, y]) => !!document.elementFromPoint(x, y)?.closest('.js-plotly-plot')",
+            [box["x"] + box["width"] / 2, min(box["y"] + box["height"] / 2, height - 10)],
+        )
+        assert on_top, "something (the sidebar?) covers the chart"
         screenshot(page, f"playground_{width}x{height}", full_page=False)
     finally:
         context.close()
