@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from emlab.cache import CACHE_TTL_SECONDS, cached_data, cached_history
-from emlab.controls import data_controls, last_good, model_controls, remember, uploaded_dataset, view_controls
+from emlab.cache import CACHE_TTL_SECONDS, cached_data, cached_history, load_chosen_data
+from emlab.controls import data_controls, last_good, model_controls, remember, view_controls
 from emlab.export import data_csv, history_csv, history_json, settings_dict, standalone_html
 from emlab.page import setup_page
 from emlab.pipeline import LoadedData, constant_features
@@ -52,18 +52,11 @@ def main() -> None:
     st.caption(t("play.lead"))
     data_settings = data_controls()
     model = model_controls()
-    uploaded, upload_id = uploaded_dataset()
-    if data_settings.source != "upload":
-        uploaded, upload_id = None, ""
-    elif uploaded is None:
-        st.warning(t("warn.upload_missing"))
-        return
-    try:
-        data = cached_data(data_settings, uploaded, upload_id)
-    except ValueError as error:
-        st.error(t("error.data", message=error))
+    chosen = load_chosen_data(data_settings)
+    if chosen is None:
         show_last_good()
         return
+    data, uploaded, upload_id = chosen.data, chosen.uploaded, chosen.upload_id
     view = view_controls(data.feature_names)
     if not inputs_ok(data, model):
         show_last_good()

@@ -38,6 +38,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from emlab.pipeline import fit_history, load_data  # noqa: E402
 from emlab.playground import build_playground  # noqa: E402
 from emlab.settings import DataSettings, ModelSettings, ViewSettings  # noqa: E402
+from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 WARM_TARGET = 0.3
 FRESH_TARGET = 1.5
@@ -69,14 +70,6 @@ rng = np.random.default_rng(0)
 points = rng.normal(size=(500, 2))
 st.plotly_chart(go.Figure(go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers")), key="chart")
 """
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def clear_caches() -> None:
@@ -210,7 +203,7 @@ def browser_comparison(repeats: int) -> dict[str, list[float]]:
             urls[name] = f"http://127.0.0.1:{port}/"
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
                 for url in urls.values():  # the first load of each server compiles and fills caches
                     time_to_chart(browser, url)
                 times: dict[str, list[float]] = {name: [] for name in urls}

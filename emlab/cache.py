@@ -9,10 +9,14 @@ however many students connect.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
+from emlab.controls import uploaded_dataset
 from emlab.pipeline import LoadedData, fit_history, load_data
 from emlab.settings import DataSettings, ModelSettings
+from emlab.text import t
 from gmm_core import DataSet, EMState
 
 CACHE_TTL_SECONDS = 3600
@@ -30,3 +34,37 @@ def cached_history(
 ) -> list[EMState]:
     """The EM history for the data and model settings (the data itself is identified by its settings)."""
     return fit_history(_data, model)
+
+
+@dataclass(frozen=True, eq=False)
+class ChosenData:
+    """The data set the sidebar chose, with the upload it came from (if any) for cache keys."""
+
+    data: LoadedData
+    uploaded: DataSet | None
+    upload_id: str
+
+
+def chosen_upload(data_settings: DataSettings) -> tuple[DataSet | None, str]:
+    """This session's uploaded data set and its id when the sidebar chose "upload", else (None, "").
+
+    Another source ignores the upload, so an upload made in this session neither splits the
+    cache nor changes what other sources show.
+    """
+    if data_settings.source != "upload":
+        return None, ""
+    return uploaded_dataset()
+
+
+def load_chosen_data(data_settings: DataSettings) -> ChosenData | None:
+    """The data the sidebar chose, or None after telling the student what to change."""
+    uploaded, upload_id = chosen_upload(data_settings)
+    if data_settings.source == "upload" and uploaded is None:
+        st.warning(t("warn.upload_missing"))
+        return None
+    try:
+        data = cached_data(data_settings, uploaded, upload_id)
+    except ValueError as error:
+        st.error(t("error.data", message=error))
+        return None
+    return ChosenData(data, uploaded, upload_id)

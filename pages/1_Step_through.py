@@ -20,8 +20,8 @@ import pandas as pd
 import streamlit as st
 
 from emlab import formulas, stepper
-from emlab.cache import cached_data
-from emlab.controls import data_controls, model_controls, uploaded_dataset, view_controls
+from emlab.cache import cached_data, chosen_upload
+from emlab.controls import data_controls, model_controls, view_controls
 from emlab.figures.step import Scene, log_likelihood_figure, make_scene, pick_figure, rows_from_selection, step_figure
 from emlab.page import setup_page
 from emlab.pipeline import LoadedData, starting_params
@@ -451,9 +451,7 @@ def main() -> None:
     setup_page("nav.step")
     data_settings = data_controls()
     model = model_controls()
-    uploaded, upload_id = uploaded_dataset()
-    if data_settings.source != "upload":
-        uploaded, upload_id = None, ""  # another tab's upload must not split the cache or reset the walk
+    uploaded, upload_id = chosen_upload(data_settings)
     data_key = (data_settings, upload_id)
     st.title(t("step.title"))
     st.caption(t("step.intro"))

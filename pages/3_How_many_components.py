@@ -11,8 +11,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from emlab.cache import CACHE_TTL_SECONDS, cached_data
-from emlab.controls import data_controls, last_good, remember, uploaded_dataset, view_controls
+from emlab.cache import CACHE_TTL_SECONDS, load_chosen_data
+from emlab.controls import data_controls, last_good, remember, view_controls
 from emlab.figures.model_selection import criterion_figure, winner_figure
 from emlab.model_choice import (
     K_MAX_RANGE,
@@ -89,17 +89,10 @@ def main() -> None:
     st.title(t("ck.title"))
     st.markdown(t("ck.intro"))
     data_settings = data_controls()
-    uploaded, upload_id = uploaded_dataset()
-    if data_settings.source != "upload":
-        uploaded, upload_id = None, ""
-    elif uploaded is None:
-        st.warning(t("warn.upload_missing"))
+    chosen = load_chosen_data(data_settings)
+    if chosen is None:
         return
-    try:
-        data = cached_data(data_settings, uploaded, upload_id)
-    except ValueError as error:
-        st.error(t("error.data", message=error))
-        return
+    data, upload_id = chosen.data, chosen.upload_id
     view = view_controls(data.feature_names)
     settings = search_controls()
     if not settings.covariance_types:

@@ -1,6 +1,8 @@
-"""Shared fixtures for the gmm_core tests: comparisons with scikit-learn."""
+"""Shared fixtures: comparisons with scikit-learn, one BLAS thread, fresh Streamlit caches per test."""
 
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 import pytest
@@ -38,6 +40,24 @@ def assert_same_mixture(weights, means, covariances, expected_weights, expected_
     np.testing.assert_allclose(
         covariances, expected_covariances, rtol=rtol, atol=rtol * scale, err_msg="covariances differ"
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_streamlit_caches():
+    """Clear Streamlit's caches around every test that uses Streamlit, so no test sees another's results.
+
+    Core tests never import Streamlit, so they stay runnable without it.
+    """
+    _clear_streamlit_caches()
+    yield
+    _clear_streamlit_caches()
+
+
+def _clear_streamlit_caches() -> None:
+    streamlit = sys.modules.get("streamlit")
+    if streamlit is not None:
+        streamlit.cache_data.clear()
+        streamlit.cache_resource.clear()
 
 
 @pytest.fixture

@@ -17,15 +17,6 @@ from gmm_core import COVARIANCE_TYPES, INIT_METHODS, DataSet
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 def run_app(session: dict | None = None, **query) -> AppTest:
     """Run the page once with ``query`` as URL parameters (and ``session`` in session state)."""
     at = AppTest.from_file(APP, default_timeout=60)

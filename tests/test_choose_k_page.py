@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 from threadpoolctl import threadpool_limits
 
@@ -19,15 +18,6 @@ from gmm_core import GaussianMixtureEM
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/3_How_many_components.py"
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def run_page(**query) -> AppTest:

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,15 +38,6 @@ NAN_VALUE = re.compile(r"(?<![A-Za-z])[-+]?(nan|inf)(?![A-Za-z])", re.IGNORECASE
 NAN_IN_PROSE = re.compile(r"(=|:|\(|\$)\s*[-+]?(nan|inf)(?![A-Za-z])", re.IGNORECASE)
 # Sizes that make one rerun slow without finding anything new: cap them so the suite stays fast.
 SLOW_KEYS = {"n": 2000, "max_iter": 150}
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def option_value(widget, formatted: str):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from emlab import stepper
@@ -19,15 +18,6 @@ from gmm_core import COVARIANCE_TYPES, DataSet, e_step, run_em
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/1_Step_through.py"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def open_page(**query: str) -> AppTest:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from emlab.pipeline import load_data
@@ -17,15 +16,6 @@ from emlab.text import t
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/2_How_the_data_is_made.py"
 LINK_LABEL = t("story.playground")
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def run_page(**query) -> AppTest:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from emlab.upload import MAX_COLUMNS, MAX_UPLOAD_BYTES
@@ -21,13 +20,6 @@ from tests.test_upload import BAD_FILES
 ROOT = Path(__file__).parent.parent
 PAGE = "pages/5_Your_own_data.py"
 EXAMPLE = (ROOT / "examples" / "two_clusters.csv").read_bytes()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
 
 
 def open_page() -> AppTest:
