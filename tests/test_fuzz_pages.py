@@ -3,8 +3,8 @@
 Each page is driven through a seeded sequence of random combinations: one to three of the
 widgets currently on the page get random values (the extremes a third of the time) and a
 button is sometimes pressed, then the page reruns. The widget set is read from the page itself,
-so new controls are fuzzed without touching this file. By default the pages share 300
-combinations (``EMLAB_FUZZ_COMBOS`` per page overrides, e.g. 300 for a long run by hand).
+so new controls are fuzzed without touching this file. Every page gets 300 combinations
+(``EMLAB_FUZZ_COMBOS`` overrides, e.g. 30 for a quick run while editing a page).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ PAGES = (
     "pages/4_When_EM_goes_wrong.py",
     "pages/5_Your_own_data.py",
 )
-COMBOS_PER_PAGE = int(os.environ.get("EMLAB_FUZZ_COMBOS", 50))
+COMBOS_PER_PAGE = int(os.environ.get("EMLAB_FUZZ_COMBOS", 300))
 EXTREME_PROBABILITY = 1 / 3
 BUTTON_PROBABILITY = 0.3
 # A number that failed: "nan"/"inf" as a value. Prose may mention NaN (e.g. how missing cells are read),
