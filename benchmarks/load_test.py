@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import threading
@@ -31,6 +32,12 @@ from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path, free_port, start_se
 from tests.e2e.helpers import SETTLED  # noqa: E402
 
 STEP_BUTTONS = ("e_step", "m_step", "e_step", "m_step", "e_step")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far, in seconds (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def resident_mib(pid: int) -> float:
@@ -84,7 +91,7 @@ async def student(browser, base_url: str, index: int, times: dict) -> None:
         await timed(times, "open playground", open_playground)
 
         async def change_k():
-            thumb = page.locator('.st-key-k input[type=range]')
+            thumb = page.locator(".st-key-k input[type=range]")
             await thumb.focus()
             await thumb.press("ArrowRight")
             await settle(page)
@@ -99,7 +106,7 @@ async def student(browser, base_url: str, index: int, times: dict) -> None:
         for key in STEP_BUTTONS:
 
             async def press(key=key):
-                await page.locator(f".st-key-{key} button").click()
+                await page.locator(f".st-key-{key} button").first.click()
                 await settle(page)
 
             await timed(times, "step", press)
@@ -144,11 +151,12 @@ def main() -> None:
         for sessions in args.sessions:
             sampler = MemorySampler(server.pid)
             sampler.start()
-            started = time.perf_counter()
+            started, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
             outcome = asyncio.run(run_load(base_url, sessions))
-            wall = time.perf_counter() - started
+            wall, cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu_before
             peak = sampler.stop()
-            peaks.append((sessions, peak, resident_mib(server.pid), wall, len(outcome["failures"])))
+            interactions = sum(len(v) for v in outcome["times"].values())
+            peaks.append((sessions, peak, resident_mib(server.pid), wall, len(outcome["failures"]), cpu, interactions))
             for name, values in outcome["times"].items():
                 print(
                     f"| {sessions} | {name} | {len(values)} | {statistics.median(values):.2f} | "
@@ -156,10 +164,16 @@ def main() -> None:
                 )
             for failure in outcome["failures"][:3]:
                 print(f"  failure: {type(failure).__name__}: {str(failure)[:200]}")
-        print("\n| sessions | wall s | peak server RSS MiB | RSS after MiB | failed sessions |")
-        print("|---:|---:|---:|---:|---:|")
-        for sessions, peak, after, wall, failed in peaks:
-            print(f"| {sessions} | {wall:.1f} | {peak:.0f} | {after:.0f} | {failed} |")
+        print(
+            "\n| sessions | wall s | server CPU s | server CPU per interaction s | peak server RSS MiB "
+            "| RSS after MiB | failed sessions |"
+        )
+        print("|---:|---:|---:|---:|---:|---:|---:|")
+        for sessions, peak, after, wall, failed, cpu, interactions in peaks:
+            print(
+                f"| {sessions} | {wall:.1f} | {cpu:.1f} | {cpu / max(interactions, 1):.3f} | {peak:.0f} | "
+                f"{after:.0f} | {failed} |"
+            )
     finally:
         stop_server(server)
 
