@@ -24,6 +24,8 @@ from emlab.text import t
 from gmm_core import EMState
 
 PAGE = "playground"
+# Fewer samples than this per component leave EM fitting noise: say so (it still runs).
+FEW_SAMPLES_PER_COMPONENT = 5
 CHART_KEY = "play_chart"
 
 
@@ -57,7 +59,7 @@ def main() -> None:
         show_last_good()
         return
     data, uploaded, upload_id = chosen.data, chosen.uploaded, chosen.upload_id
-    view = view_controls(data.feature_names)
+    view = view_controls(data.feature_names, truth_known=data.true_params is not None)
     if not inputs_ok(data, model):
         show_last_good()
         return
@@ -78,6 +80,8 @@ def inputs_ok(data: LoadedData, model: ModelSettings) -> bool:
     if model.k > data.n_samples:
         st.warning(t("warn.k_gt_n", k=model.k, n=data.n_samples))
         return False
+    if data.n_samples < FEW_SAMPLES_PER_COMPONENT * model.k:
+        st.warning(t("warn.few_samples", n=data.n_samples, k=model.k, per=FEW_SAMPLES_PER_COMPONENT))
     for name in constant_features(data):
         st.warning(t("warn.constant_column", name=name))
     if model.tol == 0:

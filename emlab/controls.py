@@ -187,8 +187,11 @@ def model_controls() -> ModelSettings:
     return ModelSettings(int(k), cov, init, float(reg_covar), int(max_iter), float(tol), int(model_seed))
 
 
-def view_controls(feature_names: tuple[str, ...]) -> ViewSettings:
-    """Sidebar controls for how the fit is drawn: which 2-D view, truth overlay, presentation mode."""
+def view_controls(feature_names: tuple[str, ...], truth_known: bool = True) -> ViewSettings:
+    """Sidebar controls for how the fit is drawn: which 2-D view, truth overlay, presentation mode.
+
+    The truth toggle is left out when the data's true components are unknown (real data).
+    """
     default = ViewSettings()
     sidebar = st.sidebar
     sidebar.header(t("view.header"))
@@ -209,7 +212,7 @@ def view_controls(feature_names: tuple[str, ...]) -> ViewSettings:
             x_feature, y_feature = feature_names.index(x_name), feature_names.index(y_name)
             if x_feature == y_feature:
                 sidebar.warning(t("warn.same_features"))
-    show_truth = _bound(sidebar.toggle, t("view.truth"), "truth", value=default.show_truth)
+    show_truth = truth_known and _bound(sidebar.toggle, t("view.truth"), "truth", value=default.show_truth)
     large = _bound(sidebar.toggle, t("view.large"), "big", value=default.large)
     return ViewSettings(projection, int(x_feature), int(y_feature), bool(show_truth), bool(large))
 

@@ -469,7 +469,7 @@ def main() -> None:
             _show_stale(session, view_settings)
         return
     mode = _start_choice()
-    view_settings = view_controls(loaded.feature_names)
+    view_settings = view_controls(loaded.feature_names, truth_known=loaded.true_params is not None)
     start = _desired_start(mode, data_key, model.k)
     if mode == MANUAL:
         _manual_controls(model.k, data_key, picking=start is None)

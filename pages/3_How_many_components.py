@@ -93,7 +93,7 @@ def main() -> None:
     if chosen is None:
         return
     data, upload_id = chosen.data, chosen.upload_id
-    view = view_controls(data.feature_names)
+    view = view_controls(data.feature_names, truth_known=data.true_params is not None)
     settings = search_controls()
     if not settings.covariance_types:
         st.warning(t("ck.no_types"))

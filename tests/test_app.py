@@ -198,3 +198,19 @@ def test_large_data_are_subsampled_for_display_and_the_page_says_so():
     assert t("warn.subsampled", shown=3000, n=5000) in texts(at.caption)
     spec = chart_spec(at)
     assert len(base64.b64decode(spec["data"][0]["x"]["bdata"])) == 3000 * 4  # 3,000 float32 values
+
+
+def test_truth_toggle_only_when_the_truth_is_known():
+    synthetic = run_app()
+    assert [toggle.key for toggle in synthetic.toggle if toggle.key == "truth"] == ["truth"]
+    for query in ({"source": "old_faithful"}, {"source": "iris"}):
+        at = run_app(**query)
+        assert_clean(at)
+        assert "truth" not in [toggle.key for toggle in at.toggle]
+
+
+def test_few_samples_per_component_warn_but_still_fit():
+    points = np.random.default_rng(1).normal(size=(6, 2))
+    at = run_app(upload(points, ["a", "b"]), source="upload", k=3)
+    assert t("warn.few_samples", n=6, k=3, per=5) in texts(at.warning)
+    assert at.get("plotly_chart")

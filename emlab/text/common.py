@@ -43,6 +43,7 @@ EN = {
     "error.fit": "EM could not run with these settings: {message}",
     "error.kept": "Showing the last result that worked. Change the setting above to continue.",
     "warn.k_gt_n": "K = {k} is more than the {n} samples; choose K at most {n}.",
+    "warn.few_samples": "Only {n} samples for K = {k} components (fewer than {per} per component): EM will fit noise. Use fewer components or more data.",
     "warn.tol_zero": "tol = 0 never stops early, so EM runs all {max_iter} iterations.",
     "warn.subsampled": "Showing {shown:,} of {n:,} points (a random subset) to keep the animation smooth.",
     "warn.constant_column": "Feature {name} is constant: every component's variance along it is only reg_covar.",
