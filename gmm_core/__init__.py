@@ -12,6 +12,8 @@ from gmm_core.explain import (
     MStepTerms,
     ResponsibilityTerms,
     m_step_terms,
+    mean_shifts,
+    most_uncertain_point,
     point_like_components,
     responsibility_terms,
 )
@@ -62,6 +64,8 @@ __all__ = [
     "log_likelihood",
     "m_step",
     "m_step_terms",
+    "mean_shifts",
+    "most_uncertain_point",
     "match_components",
     "match_labels",
     "pca_projection",

@@ -225,3 +225,22 @@ def _check_index(index, n_samples: int) -> int:
     if isinstance(index, bool) or not isinstance(index, int | np.integer) or not 0 <= index < n_samples:
         raise ValueError(f"The sample index must be a whole number from 0 to {n_samples - 1}; got {index!r}.")
     return int(index)
+
+
+def most_uncertain_point(responsibilities) -> int:
+    """Index of the sample whose responsibilities are most evenly shared (highest entropy).
+
+    The point a student should look at to see that EM's assignments are soft.
+    """
+    resp = np.asarray(responsibilities, dtype=float)
+    if resp.ndim != 2 or resp.shape[0] == 0:
+        raise ValueError("responsibilities must be a non-empty (n_samples, n_components) array.")
+    entropy = -np.sum(resp * np.log(np.clip(resp, 1e-300, None)), axis=1)
+    return int(np.argmax(entropy))
+
+
+def mean_shifts(before: GMMParams, after: GMMParams) -> np.ndarray:
+    """Distance each component's mean moved between two parameter sets, shape (K,)."""
+    if before.means.shape != after.means.shape:
+        raise ValueError("Both parameter sets must have the same number of components and features.")
+    return np.linalg.norm(after.means - before.means, axis=1)

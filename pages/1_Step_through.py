@@ -29,7 +29,15 @@ from emlab.settings import ModelSettings, ViewSettings
 from emlab.stepper import ManualStart
 from emlab.style import component_name
 from emlab.text import t
-from gmm_core import PreparedData, initialize_from_means, m_step_terms, point_like_components, responsibility_terms
+from gmm_core import (
+    PreparedData,
+    initialize_from_means,
+    m_step_terms,
+    mean_shifts,
+    most_uncertain_point,
+    point_like_components,
+    responsibility_terms,
+)
 
 METHOD, MANUAL = "method", "manual"
 
@@ -140,9 +148,7 @@ def _on_select_uncertain() -> None:
     session: StepSession | None = st.session_state.get("step_session")
     if session is None or session.walk.current.responsibilities is None:
         return
-    resp = session.walk.current.responsibilities
-    entropy = -np.sum(resp * np.log(np.clip(resp, 1e-300, None)), axis=1)
-    st.session_state["step_point"] = int(np.argmax(entropy))
+    st.session_state["step_point"] = most_uncertain_point(session.walk.current.responsibilities)
 
 
 def _manual_for(data_key: tuple) -> ManualStart:
@@ -353,7 +359,7 @@ def _what_changed(walk: stepper.Walk, n_samples: int) -> str:
             return t("step.changed.count", count=int(changed.sum()), n=n_samples)
         return t("step.changed.none")
     if state.phase == stepper.M_PHASE and walk.previous is not None:
-        shift = np.linalg.norm(state.params.means - walk.previous.params.means, axis=1)
+        shift = mean_shifts(walk.previous.params, state.params)
         largest = int(np.argmax(shift))
         return t("step.moved", name=component_name(largest), distance=float(shift[largest]))
     return ""

@@ -114,3 +114,20 @@ def test_one_sample_starts_are_point_like(data):
     points = initialize(data, 3, "random_from_data", random_state=2)
     assert point_like_components(data, points).all()
     assert not point_like_components(data, initialize(data, 3, "kmeans", random_state=2)).any()
+
+
+def test_most_uncertain_point_is_the_most_evenly_shared():
+    from gmm_core import most_uncertain_point
+
+    responsibilities = np.array([[1.0, 0.0], [0.5, 0.5], [0.9, 0.1], [0.0, 1.0]])
+    assert most_uncertain_point(responsibilities) == 1
+    with pytest.raises(ValueError, match="non-empty"):
+        most_uncertain_point(np.zeros((0, 2)))
+
+
+def test_mean_shifts_are_distances_between_means():
+    from gmm_core import GMMParams, mean_shifts
+
+    before = GMMParams([0.5, 0.5], [[0.0, 0.0], [1.0, 1.0]], [1.0, 1.0], "spherical")
+    after = GMMParams([0.5, 0.5], [[3.0, 4.0], [1.0, 1.0]], [1.0, 1.0], "spherical")
+    np.testing.assert_allclose(mean_shifts(before, after), [5.0, 0.0])
