@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import free_port, start_server, stop_server
-from tests.e2e.helpers import CHART, assert_no_exception, open_page, screenshot, wait_for_charts
+from tests.e2e.helpers import CHART, assert_no_exception, open_page, screenshot, wait_for_app, wait_for_charts
 
 # (URL path, number of charts the page shows on default settings)
 PAGES = [
@@ -129,3 +129,38 @@ def test_playground_is_usable_on_small_screens(browser, app_url, width, height):
         screenshot(page, f"playground_{width}x{height}", full_page=False)
     finally:
         context.close()
+
+
+def primary_step(page) -> str:
+    """Which half-step button the step-through page offers as the next one."""
+    offered = [key for key in ("e_step", "m_step") if page.locator(f".st-key-{key} button[kind='primary']").count()]
+    assert len(offered) == 1, offered
+    return offered[0]
+
+
+def test_two_students_at_once_never_see_each_others_state(browser, app_url):
+    """Two live sessions with different settings, stepping in turns: each keeps its own data and walk."""
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2)]
+    try:
+        alice, bob = (context.new_page() for context in contexts)
+        open_page(alice, f"{app_url}/Step_through?n=300&k=2&data_seed=11")
+        open_page(bob, f"{app_url}/Step_through?n=900&k=5&cov=spherical&data_seed=12")
+        for key in ("e_step", "m_step", "e_step"):
+            alice.locator(f".st-key-{key} button").first.click()
+            wait_for_app(alice)
+        bob.locator(".st-key-e_step button").first.click()
+        wait_for_app(bob)
+        alice.locator(".st-key-step_back button").first.click()  # a rerun of Alice's session after Bob's
+        wait_for_app(alice)
+        for page in (alice, bob):
+            assert_no_exception(page)
+        assert (slider_value(alice, "n"), slider_value(alice, "k")) == ("300", "2")
+        assert (slider_value(bob, "n"), slider_value(bob, "k")) == ("900", "5")
+        assert selectbox_value(bob, "cov") == "spherical" and selectbox_value(alice, "cov") == "full"
+        # Each walk is where its own student left it: Bob after an E-step (M next), Alice back at an
+        # M-step (E next).
+        assert primary_step(bob) == "m_step"
+        assert primary_step(alice) == "e_step"
+    finally:
+        for context in contexts:
+            context.close()
