@@ -171,6 +171,15 @@ class _Parts:
     responsibility: list[int]
     parameter: list[int]
 
+    @classmethod
+    def for_layout(cls, n_static: int, n_components: int, n_component_traces: int) -> _Parts:
+        """Indices for traces laid out as [static, shades (K), component traces, LL curve, LL marker, ...]."""
+        shades_end = n_static + n_components
+        return cls(
+            responsibility=[*range(n_static, shades_end), shades_end + n_component_traces + 1],
+            parameter=list(range(shades_end, shades_end + n_component_traces)),
+        )
+
 
 class AnimatedFigure(go.Figure):
     """A ``go.Figure`` whose frames are ready-made JSON, attached as they are (see module docstring).
@@ -521,11 +530,7 @@ def animated_figure(
     ll_traces, x2, y2, notes = _log_likelihood_panel(history, large)
     legend = [*legend_entries(n_components, large=large), _trail_legend_entry(large)]
     traces = [*static, *shade_traces, *component_traces, *ll_traces, *legend]
-    offset = len(static)
-    parts = _Parts(
-        responsibility=[*range(offset, offset + n_components), offset + n_components + len(component_traces) + 1],
-        parameter=list(range(offset + n_components, offset + n_components + len(component_traces))),
-    )
+    parts = _Parts.for_layout(len(static), n_components, len(component_traces))
 
     def responsibility_update(index: int) -> list[dict]:
         state = history[index]
@@ -659,11 +664,7 @@ def animated_histogram(
         for k in range(n_components)
     ]
     traces = [*static, *shade_traces, *component_traces, *ll_traces, *legend]
-    offset = len(static)
-    parts = _Parts(
-        responsibility=[*range(offset, offset + n_components), offset + n_components + len(component_traces) + 1],
-        parameter=list(range(offset + n_components, offset + n_components + len(component_traces))),
-    )
+    parts = _Parts.for_layout(len(static), n_components, len(component_traces))
 
     def responsibility_update(index: int) -> list[dict]:
         state = history[index]
