@@ -29,6 +29,7 @@ from emlab.figures.common import make_view
 from emlab.pipeline import fit_history, load_data
 from emlab.settings import DataSettings, ModelSettings, ViewSettings
 from emlab.text import t
+from tests.plotly_json import decode
 
 DEFAULT_VIEW = ViewSettings()
 
@@ -43,15 +44,6 @@ def default_fit():
 def default_spec(default_fit):
     data, history = default_fit
     return json.loads(animated_figure(history, data, DEFAULT_VIEW).to_json())
-
-
-def decode(value) -> np.ndarray:
-    """A plotly JSON array (a list or a base64 typed array) as numpy."""
-    if isinstance(value, dict) and "bdata" in value:
-        import base64
-
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-    return np.asarray(value, dtype=float)
 
 
 def computed_frame(spec: dict, name: str) -> dict[int, dict]:

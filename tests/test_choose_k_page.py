@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +13,7 @@ from emlab.pipeline import load_data
 from emlab.settings import DataSettings
 from emlab.text import t
 from gmm_core import GaussianMixtureEM
+from tests.plotly_json import decode, spec
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/3_How_many_components.py"
@@ -26,18 +25,6 @@ def run_page(**query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value if isinstance(value, list) else str(value)
     return at.run()
-
-
-def spec(at: AppTest, key: str) -> dict:
-    found = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if key in c.proto.id]
-    assert len(found) == 1, f"expected one chart with key {key}"
-    return found[0]
-
-
-def decode(values) -> np.ndarray:
-    if isinstance(values, dict) and "bdata" in values:
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
-    return np.asarray(values, dtype=float)
 
 
 def assert_clean(at: AppTest) -> None:

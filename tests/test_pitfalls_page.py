@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from emlab import pitfall_runs
 from emlab.text import t
+from tests.plotly_json import decode
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/4_When_EM_goes_wrong.py"
@@ -27,12 +27,6 @@ CHART_KEYS = (
     "pit_seed_curves_chart",
     "pit_seed_covariance_chart",
 )
-
-
-def decode(values) -> np.ndarray:
-    if isinstance(values, dict) and "bdata" in values:
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
-    return np.asarray(values, dtype=float)
 
 
 # --------------------------------------------------------------------------- the builders

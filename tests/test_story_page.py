@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from emlab.pipeline import load_data
 from emlab.settings import DataSettings
 from emlab.text import t
+from tests.plotly_json import decode, spec
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/2_How_the_data_is_made.py"
@@ -25,21 +25,6 @@ def run_page(**query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = str(value)
     return at.run()
-
-
-def spec(at: AppTest, key: str) -> dict:
-    found = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if key in c.proto.id]
-    assert len(found) == 1, f"expected one chart with key {key}"
-    return found[0]
-
-
-def decode(values) -> np.ndarray:
-    """A plotly array from the JSON spec: a plain list or plotly 7's base64 typed array."""
-    if isinstance(values, dict) and "bdata" in values:
-        import base64
-
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
-    return np.asarray(values, dtype=float)
 
 
 def assert_clean(at: AppTest) -> None:
