@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import numpy as np
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
 from gmm_core import GMMParams
+
+# On CI every property test explores the same examples (a red build is then reproducible and
+# never depends on luck); locally each run draws new ones and keeps failures in .hypothesis/.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def sklearn_mixture_from(params: GMMParams) -> GaussianMixture:
