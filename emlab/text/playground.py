@@ -23,7 +23,7 @@ EN = {
     # Page
     "play.title": "Playground: watch EM find the clusters",
     "play.lead": "Choose data and a model in the sidebar, then press Play under the chart.",
-    "play.intro": "Every frame is one half-step of EM: the **E-step** recolours each point by how much each component takes responsibility for it (a blend of colours means the point is shared), the **M-step** moves each mean and reshapes each ellipse to fit the points it was given. The right panel shows the log-likelihood climbing; it never goes down.",
+    "play.intro": "Every frame is one half-step of EM: the **E-step** recolours each point by how much each component takes responsibility for it (a blend of colours means the point is shared), the **M-step** moves each mean and reshapes each ellipse to fit the points it was given. The right panel shows the log-likelihood climbing: EM never lets it go down (the tiny reg_covar floor aside).",
     "play.chart_help": "Solid ellipses hold 95% of a component's probability, dotted ones 50%. Dashed grey ellipses are the true components the data were drawn from. Each mean leaves a short trail of its last positions. Drag the slider to go back and forth.",
     "play.histogram_help": "With one feature EM fits bumps: each coloured curve is a weighted component pi_k N(x | mu_k, sigma_k^2), the black curve their sum. The coloured rug under the axis shows each point's responsibilities.",
     "play.results": "Result of the fit",

@@ -53,7 +53,7 @@ EN = {
     "step.ll.header": "Log-likelihood",
     "step.ll.metric": "Mean log-likelihood (iteration {iteration})",
     "step.ll.none": "Not computed yet: the first E-step computes it.",
-    "step.ll.guarantee": "EM never decreases the log-likelihood: every iteration keeps it or raises it. The curve can only go up.",
+    "step.ll.guarantee": "EM never decreases the log-likelihood: every iteration keeps it or raises it, so the curve only goes up. (Strictly, that holds for reg_covar = 0; the tiny floor reg_covar adds to every variance can cost a hair when a component is as narrow as the floor itself.)",
     "step.ll.help": "The average of log p(x_n) over all points, for the parameters the E-step used. The change is since the previous iteration.",
     # What changed
     "step.changed.first": "This is the first E-step: every point gets its colours for the first time.",
