@@ -122,6 +122,8 @@ def e_step(X, params: GMMParams) -> tuple[float, np.ndarray]:
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features), or PreparedData
+        Pass ``prepare(X)`` when calling repeatedly on the same data: the quadratic features
+        are then built once instead of on every call (``em_steps`` does this).
     params : GMMParams
 
     Returns
@@ -234,6 +236,8 @@ def m_step(X, responsibilities, *, covariance_type: str = "full", reg_covar: flo
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features), or PreparedData
+        Pass ``prepare(X)`` when calling repeatedly on the same data: the quadratic features
+        are then built once instead of on every call (``em_steps`` does this).
     responsibilities : array-like of shape (n_samples, n_components)
         Non-negative weights of each sample for each component (rows usually sum to one).
     covariance_type : {"full", "tied", "diag", "spherical"}
