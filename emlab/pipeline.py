@@ -25,23 +25,11 @@ from gmm_core.init import initialize
 
 
 @dataclass(frozen=True, eq=False)
-class LoadedData:
-    """A data set ready to fit, with the truth when it is known."""
+class LoadedData(DataSet):
+    """A data set ready to fit, with the true mixture and class counts when it was generated."""
 
-    name: str
-    X: np.ndarray
-    feature_names: tuple[str, ...]
-    labels: np.ndarray | None = None
     true_params: GMMParams | None = None
     counts: np.ndarray | None = None
-
-    @property
-    def n_samples(self) -> int:
-        return self.X.shape[0]
-
-    @property
-    def n_features(self) -> int:
-        return self.X.shape[1]
 
 
 def load_data(settings: DataSettings, uploaded: DataSet | None = None) -> LoadedData:
@@ -58,7 +46,7 @@ def load_data(settings: DataSettings, uploaded: DataSet | None = None) -> Loaded
             random_state=settings.data_seed,
         )
         names = tuple(f"x{i + 1}" for i in range(settings.d))
-        return LoadedData("Synthetic", sample.X, names, sample.labels, sample.params, sample.counts)
+        return LoadedData("Synthetic", sample.X, names, sample.labels, true_params=sample.params, counts=sample.counts)
     if settings.source == "old_faithful":
         return _from_dataset(load_old_faithful())
     if settings.source == "iris":
@@ -71,7 +59,7 @@ def load_data(settings: DataSettings, uploaded: DataSet | None = None) -> Loaded
 
 
 def _from_dataset(dataset: DataSet) -> LoadedData:
-    return LoadedData(dataset.name, dataset.X, dataset.feature_names, dataset.labels)
+    return LoadedData(dataset.name, dataset.X, dataset.feature_names, dataset.labels, dataset.class_names)
 
 
 def starting_params(data: LoadedData, model: ModelSettings) -> GMMParams:

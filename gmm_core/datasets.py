@@ -20,6 +20,14 @@ class DataSet:
     labels: np.ndarray | None = None
     class_names: tuple[str, ...] = ()
 
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.X.shape[1]
+
 
 def load_old_faithful() -> DataSet:
     """Old Faithful geyser: 272 eruptions, duration (min) and waiting time to the next (min).
