@@ -140,47 +140,38 @@ def show_summary(result: Playground) -> None:
 
 
 def show_downloads(shown: Shown) -> None:
+    """Four downloads, each built only when clicked (``data`` is a callable) and without a rerun."""
     st.subheader(t("play.downloads"))
     names = shown.data.feature_names
-    labels = shown.result.summary.labels
-    columns = st.columns(4)
-    columns[0].download_button(
-        t("play.download.data"),
-        data=lambda: data_csv(shown.data, labels),
-        file_name="em_lab_data.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/table:",
-        key="play_dl_data",
+    downloads = (
+        ("data", lambda: data_csv(shown.data, shown.result.summary.labels), "em_lab_data.csv", "text/csv", "table"),
+        ("history_csv", lambda: history_csv(shown.history, names), "em_lab_history.csv", "text/csv", "timeline"),
+        (
+            "history_json",
+            lambda: history_json(shown.history, names, shown.settings),
+            "em_lab_history.json",
+            "application/json",
+            "data_object",
+        ),
+        (
+            "html",
+            lambda: standalone_html(shown.result.figure, t("play.title")),
+            "em_lab_animation.html",
+            "text/html",
+            "movie",
+        ),
     )
-    columns[1].download_button(
-        t("play.download.history_csv"),
-        data=lambda: history_csv(shown.history, names),
-        file_name="em_lab_history.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/timeline:",
-        key="play_dl_history_csv",
-    )
-    columns[2].download_button(
-        t("play.download.history_json"),
-        data=lambda: history_json(shown.history, names, shown.settings),
-        file_name="em_lab_history.json",
-        mime="application/json",
-        on_click="ignore",
-        icon=":material/data_object:",
-        key="play_dl_history_json",
-    )
-    columns[3].download_button(
-        t("play.download.html"),
-        data=lambda: standalone_html(shown.result.figure, t("play.title")),
-        file_name="em_lab_animation.html",
-        mime="text/html",
-        on_click="ignore",
-        icon=":material/movie:",
-        help=t("play.download.html_help"),
-        key="play_dl_html",
-    )
+    for column, (name, build, file_name, mime, icon) in zip(st.columns(len(downloads)), downloads, strict=True):
+        column.download_button(
+            t(f"play.download.{name}"),
+            data=build,
+            file_name=file_name,
+            mime=mime,
+            on_click="ignore",
+            icon=f":material/{icon}:",
+            help=t("play.download.html_help") if name == "html" else None,
+            key=f"play_dl_{name}",
+        )
     st.caption(t("play.share"))
 
 
