@@ -34,6 +34,14 @@ def setup_page(title_key: str) -> None:
         st.divider()
 
 
+def link_to_page(path: str, label: str, icon: str | None = None, query: dict | None = None) -> None:
+    """A link to another page of the app (left out when a page runs alone, see navigation_links)."""
+    try:
+        st.page_link(path, label=label, icon=icon, query_params=query)
+    except StreamlitPageNotFoundError:
+        st.caption(t("nav.standalone"))
+
+
 def navigation_links() -> None:
     """One link per page. Links resolve against the entry script, so when a page file itself is
     the entry point (``streamlit run pages/...`` or a page tested alone) there is nothing to
