@@ -12,15 +12,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from emlab.cache import CACHE_TTL_SECONDS, cached_data, cached_history, load_chosen_data
-from emlab.controls import data_controls, last_good, model_controls, remember, view_controls
-from emlab.export import data_csv, history_csv, history_json, settings_dict, standalone_html
-from emlab.page import setup_page
-from emlab.pipeline import LoadedData, constant_features
-from emlab.playground import Playground, build_playground
-from emlab.settings import DataSettings, ModelSettings, ViewSettings
-from emlab.tables import markdown_table
-from emlab.text import t
+from emlab.playground.export import data_csv, history_csv, history_json, settings_dict, standalone_html
+from emlab.playground.model import Playground, build_playground
+from emlab.playground.tables import markdown_table
+from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data, cached_history, load_chosen_data
+from emlab.shared.controls import data_controls, last_good, model_controls, remember, view_controls
+from emlab.shared.page import setup_page
+from emlab.shared.pipeline import LoadedData, constant_features
+from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
+from emlab.shared.text import t
 from gmm_core import EMState
 
 PAGE = "playground"

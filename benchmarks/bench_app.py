@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from emlab.pipeline import fit_history, load_data  # noqa: E402
-from emlab.playground import build_playground  # noqa: E402
-from emlab.settings import DataSettings, ModelSettings, ViewSettings  # noqa: E402
+from emlab.playground.model import build_playground  # noqa: E402
+from emlab.shared.pipeline import fit_history, load_data  # noqa: E402
+from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 WARM_TARGET = 0.3
@@ -59,8 +59,8 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from emlab.controls import data_controls, model_controls, view_controls
-from emlab.page import setup_page
+from emlab.shared.controls import data_controls, model_controls, view_controls
+from emlab.shared.page import setup_page
 
 setup_page("nav.playground")
 st.title("Minimal plotly app with the Playground's sidebar")

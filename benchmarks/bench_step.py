@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from emlab import stepper  # noqa: E402
+from emlab.step_through import walk as stepper  # noqa: E402
 
 TARGET_SECONDS = 0.15
 # Each round ends where it started in phase (after an M-step), so rounds repeat the same work.

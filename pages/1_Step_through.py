@@ -2,7 +2,7 @@
 
 The page a student keeps open during the homework and a lecturer steps through with the keyboard.
 State: one :class:`StepSession` per browser tab in ``st.session_state["step_session"]``: the
-settings it belongs to, the prepared data, and an ``emlab.stepper.Walk`` (the half-steps computed
+settings it belongs to, the prepared data, and an ``emlab.step_through.walk.Walk`` (the half-steps computed
 so far plus a cursor). Buttons and chart clicks change state only in their callbacks, each
 computing at most the next half-step. The script itself writes state in two places only: it
 starts a walk when none exists for the current settings (first visit, or the sidebar changed; the
@@ -19,16 +19,24 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from emlab import formulas, stepper
-from emlab.cache import cached_data, chosen_upload
-from emlab.controls import data_controls, model_controls, view_controls
-from emlab.figures.step import Scene, log_likelihood_figure, make_scene, pick_figure, rows_from_selection, step_figure
-from emlab.page import setup_page
-from emlab.pipeline import LoadedData, starting_params
-from emlab.settings import ModelSettings, ViewSettings
-from emlab.stepper import ManualStart
-from emlab.style import component_name
-from emlab.text import t
+from emlab.shared.cache import cached_data, chosen_upload
+from emlab.shared.controls import data_controls, model_controls, view_controls
+from emlab.shared.page import setup_page
+from emlab.shared.pipeline import LoadedData, starting_params
+from emlab.shared.settings import ModelSettings, ViewSettings
+from emlab.shared.style import component_name
+from emlab.shared.text import t
+from emlab.step_through import formulas
+from emlab.step_through import walk as stepper
+from emlab.step_through.figures import (
+    Scene,
+    log_likelihood_figure,
+    make_scene,
+    pick_figure,
+    rows_from_selection,
+    step_figure,
+)
+from emlab.step_through.walk import ManualStart
 from gmm_core import (
     PreparedData,
     initialize_from_means,

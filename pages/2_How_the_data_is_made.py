@@ -11,13 +11,13 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from emlab.cache import CACHE_TTL_SECONDS, cached_data
-from emlab.controls import data_controls, last_good, remember, view_controls
-from emlab.page import setup_page
-from emlab.settings import DataSettings, ViewSettings
-from emlab.story import Story, build_story
-from emlab.teaching_formulas import dirichlet_latex, gaussian_latex, multinomial_latex
-from emlab.text import t
+from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data
+from emlab.shared.controls import data_controls, last_good, remember, view_controls
+from emlab.shared.formulas import dirichlet_latex, gaussian_latex, multinomial_latex
+from emlab.shared.page import setup_page
+from emlab.shared.settings import DataSettings, ViewSettings
+from emlab.shared.text import t
+from emlab.story.model import Story, build_story
 
 PAGE = "story"
 DRAW_CHOICES = (50, 100, 200, 500, 1000)

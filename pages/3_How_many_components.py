@@ -1,6 +1,6 @@
 """How many components? BIC and AIC against K for each covariance type, and the winning fit.
 
-The search is ``gmm_core.select_n_components`` (through ``emlab.model_choice.compare_models``),
+The search is ``gmm_core.select_n_components`` (through ``emlab.choose_k.model.compare_models``),
 the same code ``GaussianMixtureEM(n_components=None)`` runs, so the code shown under the charts
 gives the same answer. Results are cached per settings: the progress bar appears only when the
 models really have to be fitted.
@@ -11,10 +11,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from emlab.cache import CACHE_TTL_SECONDS, load_chosen_data
-from emlab.controls import data_controls, last_good, remember, view_controls
-from emlab.figures.model_selection import criterion_figure, winner_figure
-from emlab.model_choice import (
+from emlab.choose_k.figures import criterion_figure, winner_figure
+from emlab.choose_k.model import (
     K_MAX_RANGE,
     N_INIT_RANGE,
     ChooseKSettings,
@@ -25,10 +23,12 @@ from emlab.model_choice import (
     selection_table,
     true_components,
 )
-from emlab.page import setup_page
-from emlab.pipeline import LoadedData
-from emlab.settings import DataSettings, ViewSettings
-from emlab.text import t
+from emlab.shared.cache import CACHE_TTL_SECONDS, load_chosen_data
+from emlab.shared.controls import data_controls, last_good, remember, view_controls
+from emlab.shared.page import setup_page
+from emlab.shared.pipeline import LoadedData
+from emlab.shared.settings import DataSettings, ViewSettings
+from emlab.shared.text import t
 from gmm_core import COVARIANCE_TYPES
 
 PAGE = "choose_k"

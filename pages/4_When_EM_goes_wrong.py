@@ -1,17 +1,14 @@
 """When EM goes wrong: five pitfalls, each a small live experiment with one sentence of why.
 
 Each section has its own fixed teaching data and one to three controls (keys ``pit_...``, bound to
-the URL); its results come from one cached, pure builder in ``emlab.pitfall_runs``.
+the URL); its results come from one cached, pure builder in ``emlab.pitfalls.runs``.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from emlab.cache import CACHE_TTL_SECONDS
-from emlab.controls import view_controls
-from emlab.page import setup_page
-from emlab.pitfall_runs import (
+from emlab.pitfalls.runs import (
     ELONGATION_RANGE,
     EPOCH_RANGE,
     REG_COVAR_CHOICES,
@@ -29,8 +26,11 @@ from emlab.pitfall_runs import (
     script_lesson,
     singularity,
 )
-from emlab.teaching_formulas import matrix_pair_latex
-from emlab.text import t
+from emlab.shared.cache import CACHE_TTL_SECONDS
+from emlab.shared.controls import view_controls
+from emlab.shared.formulas import matrix_pair_latex
+from emlab.shared.page import setup_page
+from emlab.shared.text import t
 from gmm_core import INIT_METHODS
 from gmm_core.experiments import COLLAPSE_KINDS
 

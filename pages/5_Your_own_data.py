@@ -1,6 +1,6 @@
 """'Your own data': upload a CSV file, choose columns, and hand them to the Playground and Step-through.
 
-The file is read once, in the uploader's callback, by ``emlab.upload`` (text and CSV only); the
+The file is read once, in the uploader's callback, by ``emlab.your_data.upload`` (text and CSV only); the
 result (a table, or the problem with it) stays in session state, so leaving the page and coming
 back keeps it. 'Use this data' stores the chosen columns as ``uploaded_dataset`` with an
 ``upload_id`` that the other pages put in their cache keys; their data source 'upload' reads it.
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from emlab import upload
-from emlab.figures.upload import preview_figure
-from emlab.page import link_to_page, setup_page
-from emlab.text import t
+from emlab.shared.page import link_to_page, setup_page
+from emlab.shared.text import t
+from emlab.your_data import upload
+from emlab.your_data.figures import preview_figure
 
 EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "examples" / "two_clusters.csv"
 FILE_TYPES = ["csv", "txt", "tsv"]

@@ -13,9 +13,9 @@ import pickle
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-
 from emlab.figures import animation
-from emlab.figures.animation import (
+
+from emlab.playground.animation import (
     SHADE_TOP,
     AnimatedFigure,
     animated_figure,
@@ -25,10 +25,10 @@ from emlab.figures.animation import (
     state_traces,
     step_label,
 )
-from emlab.figures.common import make_view
-from emlab.pipeline import fit_history, load_data
-from emlab.settings import DataSettings, ModelSettings, ViewSettings
-from emlab.text import t
+from emlab.shared.figures import make_view
+from emlab.shared.pipeline import fit_history, load_data
+from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
+from emlab.shared.text import t
 from tests.plotly_json import decode
 
 DEFAULT_VIEW = ViewSettings()

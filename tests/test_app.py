@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from emlab.text import t
+from emlab.shared.text import t
 from gmm_core import COVARIANCE_TYPES, INIT_METHODS, DataSet
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

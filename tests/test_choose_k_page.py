@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from threadpoolctl import threadpool_limits
 
-from emlab.pipeline import load_data
-from emlab.settings import DataSettings
-from emlab.text import t
+from emlab.shared.pipeline import load_data
+from emlab.shared.settings import DataSettings
+from emlab.shared.text import t
 from gmm_core import GaussianMixtureEM
 from tests.plotly_json import decode, spec
 
@@ -71,16 +71,16 @@ def test_page_choice_equals_gaussian_mixture_em_on_the_same_data():
 
 
 def test_warm_rerun_reuses_the_finished_search(monkeypatch):
-    import emlab.model_choice
+    import emlab.choose_k.model
 
     calls = []
-    original = emlab.model_choice.compare_models
+    original = emlab.choose_k.model.compare_models
 
     def counting(*args, **kwargs):
         calls.append(args[1])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(emlab.model_choice, "compare_models", counting)
+    monkeypatch.setattr(emlab.choose_k.model, "compare_models", counting)
     at = run_page(ck_types=["spherical"], ck_kmax=4, ck_n_init=1)
     assert_clean(at)
     before = spec(at, "ck_criteria_chart")

@@ -1,4 +1,4 @@
-"""LaTeX with live numbers (emlab.formulas): number formats, and formulas whose numbers are the core's."""
+"""LaTeX with live numbers (emlab.step_through.formulas): number formats, and formulas whose numbers are the core's."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from emlab import formulas
+from emlab.step_through import formulas
 from gmm_core import COVARIANCE_TYPES, e_step, initialize, m_step_terms, responsibility_terms, sample_mixture
 
 

@@ -1,4 +1,4 @@
-"""emlab.model_choice: BIC/AIC across covariance types agrees with GaussianMixtureEM(n_components=None)."""
+"""emlab.choose_k.model: BIC/AIC across covariance types agrees with GaussianMixtureEM(n_components=None)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from emlab.model_choice import (
+from emlab.choose_k.model import (
     ChooseKSettings,
     ComparisonStore,
     compare_models,
@@ -14,8 +14,8 @@ from emlab.model_choice import (
     selection_table,
     true_components,
 )
-from emlab.pipeline import load_data
-from emlab.settings import DataSettings
+from emlab.shared.pipeline import load_data
+from emlab.shared.settings import DataSettings
 from gmm_core import COVARIANCE_TYPES, GaussianMixtureEM, log_likelihood
 
 

@@ -10,8 +10,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from emlab import pitfall_runs
-from emlab.text import t
+from emlab.pitfalls import runs as pitfall_runs
+from emlab.shared.text import t
 from tests.plotly_json import decode
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

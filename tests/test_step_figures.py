@@ -1,4 +1,4 @@
-"""Figures of the step-through page (emlab.figures.step): deterministic, and showing what each half-step did."""
+"""Figures of the step-through page (emlab.step_through.figures): deterministic, and showing what each half-step did."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from emlab import stepper
-from emlab.figures.step import log_likelihood_figure, make_scene, pick_figure, rows_from_selection, step_figure
-from emlab.settings import ViewSettings
+from emlab.shared.settings import ViewSettings
+from emlab.step_through import walk as stepper
+from emlab.step_through.figures import log_likelihood_figure, make_scene, pick_figure, rows_from_selection, step_figure
 from gmm_core import initialize, prepare, sample_mixture
 
 

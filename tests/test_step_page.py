@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from emlab import stepper
-from emlab.pipeline import load_data, starting_params
-from emlab.settings import DataSettings, ModelSettings
-from emlab.stepper import ManualStart
+from emlab.shared.pipeline import load_data, starting_params
+from emlab.shared.settings import DataSettings, ModelSettings
+from emlab.step_through import walk as stepper
+from emlab.step_through.walk import ManualStart
 from gmm_core import COVARIANCE_TYPES, DataSet, e_step, run_em
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,11 +1,11 @@
-"""The step-through walk (emlab.stepper): exact half-steps, free going back, no-op double steps."""
+"""The step-through walk (emlab.step_through.walk): exact half-steps, free going back, no-op double steps."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from emlab import stepper
+from emlab.step_through import walk as stepper
 from gmm_core import COVARIANCE_TYPES, initialize, prepare, run_em, sample_mixture
 
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from emlab.pipeline import load_data
-from emlab.settings import DataSettings
-from emlab.text import t
+from emlab.shared.pipeline import load_data
+from emlab.shared.settings import DataSettings
+from emlab.shared.text import t
 from tests.plotly_json import decode, spec
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from emlab.export import data_csv, history_csv, history_json, settings_dict, standalone_html
-from emlab.figures.animation import animated_figure
-from emlab.pipeline import constant_features, fit_history, load_data
-from emlab.playground import build_playground
-from emlab.settings import DataSettings, ModelSettings, ViewSettings
-from emlab.tables import class_parameters, markdown_table, parameter_table, summarize_fit
+from emlab.playground.animation import animated_figure
+from emlab.playground.export import data_csv, history_csv, history_json, settings_dict, standalone_html
+from emlab.playground.model import build_playground
+from emlab.playground.tables import class_parameters, markdown_table, parameter_table, summarize_fit
+from emlab.shared.pipeline import constant_features, fit_history, load_data
+from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
 from gmm_core import GMMParams
 
 

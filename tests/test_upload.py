@@ -1,4 +1,4 @@
-"""The CSV reader (emlab.upload) on good files, every kind of bad file, and random bytes.
+"""The CSV reader (emlab.your_data.upload) on good files, every kind of bad file, and random bytes.
 
 Files are made here, not committed: each fixture says in one line what is wrong with it.
 """
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emlab import upload
-from emlab.upload import MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, build_dataset, parse_csv
+from emlab.your_data import upload
+from emlab.your_data.upload import MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, build_dataset, parse_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = b"x,y\n1.0,2.0\n1.5,2.5\n3.0,1.0\n4.0,4.5\n2.0,2.2\n"

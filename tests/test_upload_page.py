@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from emlab.upload import MAX_COLUMNS, MAX_UPLOAD_BYTES
+from emlab.your_data.upload import MAX_COLUMNS, MAX_UPLOAD_BYTES
 from tests.test_upload import BAD_FILES
 
 ROOT = Path(__file__).parent.parent

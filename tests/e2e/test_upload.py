@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from emlab.upload import MAX_UPLOAD_BYTES
+from emlab.your_data.upload import MAX_UPLOAD_BYTES
 from tests.e2e.helpers import assert_no_exception, open_page, screenshot, wait_for_app, wait_for_charts
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "two_clusters.csv"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from emlab.settings import DataSettings, ModelSettings
+from emlab.shared.settings import DataSettings, ModelSettings
 from gmm_core import (
     DataSet,
     EMState,

@@ -11,8 +11,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from emlab.figures.animation import state_traces
-from emlab.figures.common import (
+from emlab.playground.animation import state_traces
+from emlab.shared.figures import (
     View2D,
     axis_ranges,
     ellipse_traces,
@@ -22,8 +22,8 @@ from emlab.figures.common import (
     responsibility_shades,
     truth_traces,
 )
-from emlab.style import FONT_FAMILY, TRUTH_COLOR, component_color, rgba, sizes
-from emlab.text import t
+from emlab.shared.style import FONT_FAMILY, TRUTH_COLOR, component_color, rgba, sizes
+from emlab.shared.text import t
 from gmm_core import EMState, GMMParams
 
 BEST_COLOR = "#009E73"

@@ -1,4 +1,4 @@
-"""Cached pipeline calls shared by every page (the Streamlit side of ``emlab.pipeline``).
+"""Cached pipeline calls shared by every page (the Streamlit side of ``emlab.shared.pipeline``).
 
 Histories are kept with ``st.cache_resource``: they are a pure function of the settings,
 identical for every user, and immutable (frozen states, read-only arrays), so sharing one copy
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from emlab.controls import uploaded_dataset
-from emlab.pipeline import LoadedData, fit_history, load_data
-from emlab.settings import DataSettings, ModelSettings
-from emlab.text import t
+from emlab.shared.controls import uploaded_dataset
+from emlab.shared.pipeline import LoadedData, fit_history, load_data
+from emlab.shared.settings import DataSettings, ModelSettings
+from emlab.shared.text import t
 from gmm_core import DataSet, EMState
 
 CACHE_TTL_SECONDS = 3600

@@ -1,6 +1,6 @@
 """The one-line formulas of the teaching pages with their live numbers (LaTeX for ``st.latex``; no Streamlit).
 
-Built with the helpers of :mod:`emlab.formulas` (``tex`` fills ``<slots>`` so LaTeX braces stay
+Built with the helpers of :mod:`emlab.step_through.formulas` (``tex`` fills ``<slots>`` so LaTeX braces stay
 single; ``colored`` gives each class its chart colour).
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from emlab.formulas import colored, latex_matrix, tex
+from emlab.step_through.formulas import colored, latex_matrix, tex
 
 # Longer vectors wrap after this many entries so a projector shows them whole.
 PER_LINE = 4

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from emlab.figures.animation import animated_figure, animation_indices
-from emlab.figures.common import display_subset
-from emlab.pipeline import LoadedData
-from emlab.settings import DISPLAY_POINT_LIMIT, ViewSettings
-from emlab.tables import FitSummary, parameter_table, summarize_fit
+from emlab.playground.animation import animated_figure, animation_indices
+from emlab.playground.tables import FitSummary, parameter_table, summarize_fit
+from emlab.shared.figures import display_subset
+from emlab.shared.pipeline import LoadedData
+from emlab.shared.settings import DISPLAY_POINT_LIMIT, ViewSettings
 from gmm_core import EMState
 
 

@@ -15,8 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from threadpoolctl import threadpool_limits
 
-from emlab.figures.common import make_view
-from emlab.figures.pitfalls import (
+from emlab.pitfalls.figures import (
     best_worst_figure,
     collapse_curves_figure,
     collapse_figure,
@@ -27,9 +26,10 @@ from emlab.figures.pitfalls import (
     label_switching_figure,
     script_vs_em_figure,
 )
-from emlab.settings import ViewSettings
-from emlab.style import component_name
-from emlab.text import t
+from emlab.shared.figures import make_view
+from emlab.shared.settings import ViewSettings
+from emlab.shared.style import component_name
+from emlab.shared.text import t
 from gmm_core import adjusted_rand_index, e_step, fit_best_of, m_step, run_em, sample_mixture
 from gmm_core.experiments import (
     align_components,

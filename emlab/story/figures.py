@@ -12,12 +12,12 @@ import dataclasses
 import numpy as np
 import plotly.graph_objects as go
 
-from emlab.figures.animation import state_figure
-from emlab.figures.common import display_subset
-from emlab.pipeline import LoadedData
-from emlab.settings import DISPLAY_POINT_LIMIT, ViewSettings
-from emlab.style import FONT_FAMILY, NEUTRAL_POINT, component_color, component_name, rgba, sizes
-from emlab.text import t
+from emlab.playground.animation import state_figure
+from emlab.shared.figures import display_subset
+from emlab.shared.pipeline import LoadedData
+from emlab.shared.settings import DISPLAY_POINT_LIMIT, ViewSettings
+from emlab.shared.style import FONT_FAMILY, NEUTRAL_POINT, component_color, component_name, rgba, sizes
+from emlab.shared.text import t
 from gmm_core import EMState
 
 STAGE_HEIGHT = 430

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from emlab.text import t
+from emlab.shared.text import t
 from gmm_core import COVARIANCE_TYPES, EMState, e_step, prepare, select_n_components
 
 CRITERIA = ("bic", "aic")

@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from emlab.figures.common import axis_ranges, base_layout, display_subset
-from emlab.settings import DISPLAY_POINT_LIMIT
-from emlab.style import PALETTE, rgba, sizes
+from emlab.shared.figures import axis_ranges, base_layout, display_subset
+from emlab.shared.settings import DISPLAY_POINT_LIMIT
+from emlab.shared.style import PALETTE, rgba, sizes
 
 PREVIEW_HEIGHT = 440
 MAX_BINS = 60
@@ -24,7 +24,7 @@ def preview_figure(X: np.ndarray, feature_names, count_label: str = "rows", *, l
     X : ndarray of shape (n_samples, n_features)
         The complete rows of the chosen columns (after any standardising).
     feature_names : sequence of str
-        Axis titles (already safe to show: see ``emlab.upload.clean_name``).
+        Axis titles (already safe to show: see ``emlab.your_data.upload.clean_name``).
     count_label : str
         The y-axis title of the histogram.
     """

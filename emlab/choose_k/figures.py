@@ -6,13 +6,13 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from emlab.figures.animation import state_figure
-from emlab.figures.common import display_subset
-from emlab.model_choice import ModelComparison
-from emlab.pipeline import LoadedData
-from emlab.settings import DISPLAY_POINT_LIMIT, ViewSettings
-from emlab.style import FONT_FAMILY, NEUTRAL_POINT, component_color, component_name, rgba, sizes
-from emlab.text import t
+from emlab.choose_k.model import ModelComparison
+from emlab.playground.animation import state_figure
+from emlab.shared.figures import display_subset
+from emlab.shared.pipeline import LoadedData
+from emlab.shared.settings import DISPLAY_POINT_LIMIT, ViewSettings
+from emlab.shared.style import FONT_FAMILY, NEUTRAL_POINT, component_color, component_name, rgba, sizes
+from emlab.shared.text import t
 from gmm_core import GMMParams, component_densities_1d
 
 # One look per covariance type: colour, dash and marker, so the curves differ in three ways.

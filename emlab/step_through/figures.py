@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from emlab.figures.common import (
+from emlab.shared.figures import (
     View2D,
     axis_ranges,
     base_layout,
@@ -36,9 +36,9 @@ from emlab.figures.common import (
     responsibility_shades,
     truth_traces,
 )
-from emlab.settings import DISPLAY_POINT_LIMIT, ViewSettings
-from emlab.style import FONT_FAMILY, NEUTRAL_POINT, component_color, component_name, rgba, sizes
-from emlab.text import t
+from emlab.shared.settings import DISPLAY_POINT_LIMIT, ViewSettings
+from emlab.shared.style import FONT_FAMILY, NEUTRAL_POINT, component_color, component_name, rgba, sizes
+from emlab.shared.text import t
 from gmm_core import EMState, GMMParams, component_densities_1d
 
 SELECTED_COLOR = "#000000"

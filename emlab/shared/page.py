@@ -10,8 +10,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from emlab.controls import init_state, note_page
-from emlab.text import t
+from emlab.shared.controls import init_state, note_page
+from emlab.shared.text import t
 
 PAGES = (
     ("app.py", "nav.playground", ":material/play_circle:"),

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from emlab.pipeline import LoadedData
-from emlab.style import component_name
-from emlab.text import t
+from emlab.shared.pipeline import LoadedData
+from emlab.shared.style import component_name
+from emlab.shared.text import t
 from gmm_core import EMState, GMMParams, adjusted_rand_index, bic, e_step, m_step, match_components, match_labels
 
 

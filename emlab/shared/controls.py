@@ -17,9 +17,9 @@ from typing import Any
 
 import streamlit as st
 
-from emlab import settings
-from emlab.settings import DataSettings, ModelSettings, ViewSettings
-from emlab.text import t
+from emlab.shared import settings
+from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
+from emlab.shared.text import t
 from gmm_core import COVARIANCE_TYPES, INIT_METHODS
 
 ALPHA_CHOICES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)

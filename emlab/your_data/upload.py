@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from emlab.settings import N_RANGE
-from emlab.text import t
+from emlab.shared.settings import N_RANGE
+from emlab.shared.text import t
 from gmm_core import DataSet
 
 MAX_UPLOAD_MB = 5

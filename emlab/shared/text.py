@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import importlib
 
-_MODULES = ("common", "playground", "step", "story", "choose_k", "pitfalls", "upload")
+# The shared entries, then one module per feature folder.
+_MODULES = (
+    "emlab.shared.common_text",
+    "emlab.playground.text",
+    "emlab.step_through.text",
+    "emlab.story.text",
+    "emlab.choose_k.text",
+    "emlab.pitfalls.text",
+    "emlab.your_data.text",
+)
 
 
 def _load(language: str) -> dict[str, str]:
     catalogue: dict[str, str] = {}
     for name in _MODULES:
-        try:
-            module = importlib.import_module(f"emlab.text.{name}")
-        except ModuleNotFoundError:
-            continue
+        module = importlib.import_module(name)
         entries = getattr(module, language.upper(), {})
         duplicated = catalogue.keys() & entries.keys()
         if duplicated:

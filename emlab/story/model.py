@@ -1,7 +1,7 @@
 """What the "How the data is made" page shows for one choice of data and view, as one pure function.
 
 The page caches :func:`build_story` with ``st.cache_data`` (so the result lives in a module and
-pickles). The data is the Playground's own (:func:`emlab.pipeline.load_data` with the same
+pickles). The data is the Playground's own (:func:`emlab.shared.pipeline.load_data` with the same
 settings), so every number shown is one the Playground fits.
 """
 
@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from emlab.figures.story import counts_figure, dirichlet_figure, samples_figure, samples_histogram
-from emlab.pipeline import LoadedData
-from emlab.settings import DataSettings, ViewSettings
-from emlab.style import component_name
-from emlab.text import t
+from emlab.shared.pipeline import LoadedData
+from emlab.shared.settings import DataSettings, ViewSettings
+from emlab.shared.style import component_name
+from emlab.shared.text import t
+from emlab.story.figures import counts_figure, dirichlet_figure, samples_figure, samples_histogram
 from gmm_core.story import dirichlet_draws, expected_counts
 
 # The other Dirichlet draws come from their own stream, so showing them never changes the data.

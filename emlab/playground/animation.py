@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from emlab.figures.common import (
+from emlab.shared.figures import (
     ELLIPSE_LEVELS,
     OUTLINE_POINTS,
     View2D,
@@ -45,9 +45,9 @@ from emlab.figures.common import (
     responsibility_shades,
     truth_traces,
 )
-from emlab.pipeline import LoadedData
-from emlab.settings import ViewSettings
-from emlab.style import (
+from emlab.shared.pipeline import LoadedData
+from emlab.shared.settings import ViewSettings
+from emlab.shared.style import (
     FONT_FAMILY,
     NEUTRAL_POINT,
     TRUTH_COLOR,
@@ -57,7 +57,7 @@ from emlab.style import (
     rgba,
     sizes,
 )
-from emlab.text import t
+from emlab.shared.text import t
 from gmm_core import EMState, GMMParams, component_densities_1d, ellipse_outlines
 
 TRAIL_LENGTH = 6

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from emlab.settings import ViewSettings
-from emlab.style import (
+from emlab.shared.settings import ViewSettings
+from emlab.shared.style import (
     FONT_FAMILY,
     NEUTRAL_POINT,
     TRUTH_COLOR,

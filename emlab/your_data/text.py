@@ -1,4 +1,4 @@
-"""Text of the 'Your own data' page and of the CSV reader's messages (emlab.upload).
+"""Text of the 'Your own data' page and of the CSV reader's messages (emlab.your_data.upload).
 
 Every problem message says what is wrong and what to do about it; names from the file arrive
 already quoted (as `code`), so they never turn into Markdown.
@@ -45,7 +45,7 @@ EN = {
     "upload.go_step": "Step through EM",
     "upload.hint.source": "On those pages the sidebar's Data source must say 'upload' (the links set it).",
     "upload.error.title": "**This file cannot be used.** {message}",
-    # Reader problems (emlab.upload.UploadError), keyed by their code
+    # Reader problems (emlab.your_data.upload.UploadError), keyed by their code
     "upload.problem.too_big": "The file is {size:,} bytes; the limit is {max_mb} MB ({max_bytes:,} bytes). Upload a smaller file, for example only the columns you need or a sample of the rows.",
     "upload.problem.empty": "The file is empty. Choose a CSV file that has rows of numbers.",
     "upload.problem.not_text": "This does not look like a text CSV file (it contains binary data). Save the table as CSV (comma separated values) and upload that.",
@@ -62,7 +62,7 @@ EN = {
     "upload.note.columns_cut": "The file has {columns:,} columns; only the first {max_columns} are read. Put the columns you want to model first, or delete the others.",
     "upload.note.row_number": "Not chosen by default, because it only numbers the rows (1, 2, 3, ...): {names}.",
     "upload.note.more_columns": "The file has more columns ({columns}) than rows ({rows}); a Gaussian in that many dimensions cannot be estimated from so few samples. Choose only a few columns.",
-    # Selection problems and warnings (emlab.upload.build_dataset / selection_summary)
+    # Selection problems and warnings (emlab.your_data.upload.build_dataset / selection_summary)
     "upload.select.none": "Choose at least one column to model.",
     "upload.select.too_many": "You chose {count} columns; EM Lab models at most {max_features} at once. Remove some.",
     "upload.select.unknown": "Column {name} is not in this file.",

@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from emlab.style import component_color, component_name
-from emlab.text import t
+from emlab.shared.style import component_color, component_name
+from emlab.shared.text import t
 from gmm_core import MStepTerms, ResponsibilityTerms
 
 SIGNIFICANT_DIGITS = 4

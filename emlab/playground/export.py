@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from emlab.pipeline import LoadedData
+from emlab.shared.pipeline import LoadedData
 from gmm_core import EMState
 
 HTML_CONFIG = {"displaylogo": False, "responsive": True}

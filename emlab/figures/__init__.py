@@ -1,1 +1,0 @@
-"""Pure functions from EM states to plotly figures: no Streamlit, no maths beyond drawing."""
