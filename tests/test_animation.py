@@ -13,7 +13,7 @@ import pickle
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from emlab.figures import animation
+from emlab.playground import animation
 
 from emlab.playground.animation import (
     SHADE_TOP,

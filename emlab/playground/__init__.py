@@ -1,0 +1,1 @@
+"""The Playground (``app.py``): the whole fit as an animation, fitted against true parameters, exports."""

@@ -1,4 +1,4 @@
-"""Text of the step-through page (pages/1_Step_through.py) and its figures (emlab/figures/step.py)."""
+"""Text of the step-through page (pages/1_Step_through.py) and its figures (emlab/step_through/figures.py)."""
 
 EN = {
     "step.title": "Step through EM",
