@@ -147,8 +147,8 @@ class MStepTerms:
 
     @property
     def mean_shift(self) -> np.ndarray:
-        """How far each mean moved, ||mu_k(after) - mu_k(before)||, shape (n_components,)."""
-        return np.linalg.norm(self.after.means - self.before.means, axis=1)
+        """How far each mean moved, ||mu_k(after) - mu_k(before)||, shape (n_components,); see :func:`mean_shifts`."""
+        return mean_shifts(self.before, self.after)
 
 
 def m_step_terms(

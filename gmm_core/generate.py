@@ -9,6 +9,7 @@ import numpy as np
 from gmm_core._checks import check_int, check_n_components
 from gmm_core.params import GMMParams
 
+# How sample_mixture places the components; the app's sidebar offers exactly these.
 LAYOUTS = ("spread", "seed_script")
 
 

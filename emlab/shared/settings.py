@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gmm_core import COVARIANCE_TYPES, INIT_METHODS
+from gmm_core.generate import LAYOUTS as LAYOUTS  # the sidebar offers the layouts the core draws
 
 SOURCES = ("synthetic", "old_faithful", "iris", "upload")
-LAYOUTS = ("spread", "seed_script")
 PROJECTIONS = ("features", "pca")
 
 # Widget ranges: (min, max) and defaults live here so widgets, fuzz tests and docs agree.
