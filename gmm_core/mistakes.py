@@ -2,10 +2,21 @@
 
 Nothing here is EM. ``em.py`` never imports this module, and nothing in the fitting path should:
 these functions exist only so the "When EM goes wrong" page can put the script's behaviour next
-to the real algorithm on the same data and the same start (see ``/work/shared/seed/BUGS.md``,
-items 4, 5, 6 and 6b).
+to the real algorithm on the same data and the same start.
 
-The original ``GMM.fit`` (``my_gmm.py``) did, every epoch::
+The original script (a ``GMM`` class of about 100 lines that this project grew from) made the
+three mistakes reproduced here, and they had one consequence:
+
+* its start drew the weights with ``np.random.rand`` and normalised them, ignoring the k-means
+  cluster sizes (:func:`seed_script_start`);
+* its covariance "update" was a rank-1 matrix built around the old mean (:func:`rank_one_covariance`);
+* its ``fit`` added 1e-3 times each M-step value to the old parameter instead of replacing it
+  (:func:`seed_script_update`);
+* so it was not EM: on :func:`seed_script_fixture` its mean log-likelihood falls from -4.3172
+  to -4.6186 in 100 epochs, while EM from the same start climbs to -4.167 (scikit-learn needs
+  2 iterations).
+
+Its ``GMM.fit`` did, every epoch::
 
     posterior = e_step()                           # correct responsibilities
     for each class k:
@@ -34,7 +45,11 @@ SEED_SCRIPT_STEP = 1e-3
 
 
 def seed_script_fixture() -> tuple[np.ndarray, np.ndarray]:
-    """The documented example of BUGS.md: 1000 points from three 2-D Gaussians (seed 0).
+    """The original script's worked example: 1000 points from three 2-D Gaussians (seed 0).
+
+    Weights (0.2, 0.3, 0.5), means (0, 0), (10, 2), (4, 10), and covariances [[2, 0.8], [0.8, 1]],
+    [[1, -0.5], [-0.5, 2]] and 1.5 I, drawn with ``np.random.default_rng(0)``: class sizes by one
+    multinomial draw, then each class's points. The numbers quoted in this module are measured on it.
 
     Returns
     -------
@@ -56,7 +71,9 @@ def seed_script_start(X, n_components: int, seed: int = 1) -> GMMParams:
 
     Means and covariances come from one k-means run (``np.cov``, so with the N-1 divisor), but
     the weights are random numbers normalised to one, ignoring the k-means cluster sizes
-    (BUGS.md item 4). Kept so the teaching comparison starts exactly where the script started.
+    (on :func:`seed_script_fixture` with seed 1: weights 0.27, 0.31, 0.42 where the k-means
+    proportions are 0.31, 0.514, 0.176), and neither k-means nor the weights had a seed of their
+    own. Kept so the teaching comparison starts exactly where the script started.
 
     Parameters
     ----------
@@ -144,7 +161,8 @@ def seed_script_update(X, params: GMMParams, step: float = SEED_SCRIPT_STEP) -> 
     scaled by ``step``, to the current parameters; the weights are then renormalised to sum to
     one, as the script did. The weights barely move, the means drift outward by a factor of
     about 1.001 per epoch, and the covariances grow along the diagonal. This is not EM and the
-    log-likelihood goes down (BUGS.md item 6b: -4.3172 at the start, -4.6186 after 100 epochs).
+    log-likelihood goes down: on :func:`seed_script_fixture` from :func:`seed_script_start` it is
+    -4.3172 at the start and -4.6186 after 100 epochs, where EM reaches -4.167.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""The original script's wrong-on-purpose updates reproduce its documented behaviour (BUGS.md items 4-6b)."""
+"""The original script's wrong-on-purpose steps (random weights, rank-1 covariances, 1e-3 updates) act as it did."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def test_fixture_is_the_documented_example(fixture):
 
 def test_start_matches_the_script(fixture):
     _, _, start = fixture
-    # BUGS.md item 4: the weights are random, not the k-means proportions (0.31 0.514 0.176).
+    # The script drew the weights at random, ignoring the k-means proportions (0.31 0.514 0.176).
     np.testing.assert_allclose(start.weights, [0.2697, 0.3097, 0.4206], atol=1e-4)
     np.testing.assert_allclose(start.means[0], [10.0207, 1.8884], atol=1e-4)
 

@@ -9,7 +9,7 @@ EN = {
     "story.preset.spread": "This app's generator",
     "story.preset.spread.help": "Means spread apart by the separation; ellipses stretched by the elongation and turned at random.",
     "story.preset.seed": "The original script's generator",
-    "story.preset.seed.help": "The layout of the script this project grew from (my_gmm.py).",
+    "story.preset.seed.help": "The layout of the script this project grew from: random means scaled by 20 k, round clusters of variance 2 k.",
     "story.seed_layout": "The original script put mean i at U(0,1)^D × 20·i and gave component i the covariance 2·i·I (i = 1..K): every cluster is a circle, bigger for bigger i, so it cannot make rotated or elongated clusters, and nothing keeps two means apart.",
     "story.spread_layout": "This app's generator places the means so the closest two are {separation:g} standard deviations apart, and stretches each ellipse to {elongation:g}:1 before turning it at random.",
     "story.draws": "Other Dirichlet draws to show",
