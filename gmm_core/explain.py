@@ -211,6 +211,14 @@ def point_like_components(X, params: GMMParams, ratio: float = 1e-4) -> np.ndarr
     One-sample starts ("k-means++", "random_from_data") begin this way, with only ``reg_covar``
     of spread, so their ellipses are invisible and the first log-likelihood is extremely low.
 
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features), or PreparedData
+    params : GMMParams
+    ratio : float, default 1e-4
+        A component is point-like when the trace of its covariance is below ``ratio`` times the
+        data's total variance.
+
     Returns
     -------
     ndarray of bool, shape (n_components,)
@@ -231,6 +239,15 @@ def most_uncertain_point(responsibilities) -> int:
     """Index of the sample whose responsibilities are most evenly shared (highest entropy).
 
     The point a student should look at to see that EM's assignments are soft.
+
+    Parameters
+    ----------
+    responsibilities : array-like of shape (n_samples, n_components)
+
+    Returns
+    -------
+    int
+        Row index of that sample.
     """
     resp = np.asarray(responsibilities, dtype=float)
     if resp.ndim != 2 or resp.shape[0] == 0:
@@ -240,7 +257,17 @@ def most_uncertain_point(responsibilities) -> int:
 
 
 def mean_shifts(before: GMMParams, after: GMMParams) -> np.ndarray:
-    """Distance each component's mean moved between two parameter sets, shape (K,)."""
+    """Distance each component's mean moved between two parameter sets, ||mu_k(after) - mu_k(before)||.
+
+    Parameters
+    ----------
+    before, after : GMMParams
+        With the same number of components and features.
+
+    Returns
+    -------
+    ndarray of shape (n_components,)
+    """
     if before.means.shape != after.means.shape:
         raise ValueError("Both parameter sets must have the same number of components and features.")
     return np.linalg.norm(after.means - before.means, axis=1)

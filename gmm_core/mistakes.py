@@ -139,6 +139,13 @@ def seed_script_m_step(X, responsibilities, old_means) -> tuple[np.ndarray, np.n
     The weights N_k / N and the means are the correct M-step values; the covariances are the
     rank-1 matrices of :func:`rank_one_covariance`.
 
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    responsibilities : array-like of shape (n_samples, n_components)
+    old_means : array-like of shape (n_components, n_features)
+        The means before this step, which the script's covariance "update" used.
+
     Returns
     -------
     weights : ndarray of shape (K,)
@@ -193,6 +200,16 @@ def _add_scaled_m_step(data, params: GMMParams, responsibilities, step: float) -
 
 def seed_script_fit(X, start: GMMParams, n_epochs: int = 100, step: float = SEED_SCRIPT_STEP):
     """WRONG ON PURPOSE: the script's whole ``fit`` loop from ``start``, keeping every epoch.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features), or PreparedData
+    start : GMMParams
+        "full" covariances, e.g. from :func:`seed_script_start`.
+    n_epochs : int, default 100
+        The script always ran 100 epochs and had no convergence check.
+    step : float, default 1e-3
+        The factor the script scaled each M-step value by before adding it.
 
     Returns
     -------

@@ -53,6 +53,23 @@ def fit_best_of(
 
     Starts are drawn one after another from the same random stream, as scikit-learn's
     ``n_init`` does, and ties keep the first, so the winner matches ``GaussianMixture``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features), or PreparedData
+    n_components : int
+    n_init : int, default 1
+        Number of starts.
+    init_params : {"kmeans", "k-means++", "random", "random_from_data"}, default "kmeans"
+    random_state : int, RandomState or None
+        Read once with ``check_random_state``; every start draws from that one stream.
+    **em_options
+        ``covariance_type``, ``reg_covar``, ``max_iter`` and ``tol``, as for :func:`gmm_core.em.em_steps`.
+
+    Returns
+    -------
+    list of EMState
+        The history of the start whose final log-likelihood is highest.
     """
     data = prepare(X)
     n_init = check_int(n_init, "n_init", 1)
@@ -93,6 +110,28 @@ def select_n_components(
     Candidates larger than the number of samples are skipped. ``on_progress(done, total)`` is
     called after each K, so a page can show a progress bar. Every K uses its own random stream
     seeded from ``random_state``, so the result for one K does not depend on the others.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features), or PreparedData
+    k_values : iterable of int, default range(1, 11)
+        Candidate numbers of components.
+    covariance_type : {"full", "tied", "diag", "spherical"}, default "full"
+    criterion : {"bic", "aic"}, default "bic"
+    n_init : int, default 1
+        Starts per K; the best is kept.
+    init_params : {"kmeans", "k-means++", "random", "random_from_data"}, default "kmeans"
+    random_state : int, RandomState or None
+        An int seeds K's fits with ``random_state + 7919 K``; None draws one such int at random;
+        a RandomState is shared by all K in turn.
+    on_progress : callable, optional
+        Called as ``on_progress(done, total)`` after each K.
+    **em_options
+        ``reg_covar``, ``max_iter`` and ``tol``, as for :func:`gmm_core.em.em_steps`.
+
+    Returns
+    -------
+    SelectionResult
     """
     data = prepare(X)
     check_covariance_type(covariance_type)
