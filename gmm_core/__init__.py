@@ -5,6 +5,15 @@ view of it (an animation, a step-through, a table) is a pure function of that hi
 """
 
 from gmm_core._checks import COVARIANCE_TYPES
+from gmm_core.bound import (
+    BoundPath,
+    RegCovarEffect,
+    bound_along,
+    bound_gap,
+    lower_bound,
+    params_along,
+    reg_covar_effect,
+)
 from gmm_core.datasets import DataSet, load_iris, load_old_faithful
 from gmm_core.em import EMState, PreparedData, e_step, em_steps, m_step, prepare, run_em, weighted_log_prob
 from gmm_core.estimator import GaussianMixtureEM
@@ -27,6 +36,13 @@ from gmm_core.geometry import (
     pca_projection,
     project_components,
     project_points,
+)
+from gmm_core.gradient import (
+    AscentPath,
+    em_means_path,
+    gradient_ascent,
+    log_likelihood_gradient,
+    mean_log_likelihood_grid,
 )
 from gmm_core.init import INIT_METHODS, initial_responsibilities, initialize, initialize_from_means
 from gmm_core.metrics import adjusted_rand_index, aic, bic, log_likelihood, match_components, match_labels
@@ -78,4 +94,16 @@ __all__ = [
     "sample_mixture",
     "select_n_components",
     "weighted_log_prob",
+    "AscentPath",
+    "BoundPath",
+    "RegCovarEffect",
+    "bound_along",
+    "bound_gap",
+    "em_means_path",
+    "gradient_ascent",
+    "log_likelihood_gradient",
+    "lower_bound",
+    "mean_log_likelihood_grid",
+    "params_along",
+    "reg_covar_effect",
 ]
