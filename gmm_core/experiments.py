@@ -63,6 +63,16 @@ def run_em_guarded(X, start: GMMParams, *, reg_covar: float, max_iter: int = 100
     return GuardedRun(states, None)
 
 
+def converged_iteration(states) -> int | None:
+    """The iteration at which EM's own rule declared convergence, or None if it never did.
+
+    The rule is the core's (and scikit-learn's ``n_iter_``): the first iteration whose
+    log-likelihood changed by less than ``tol``. A run stopped by ``max_iter`` first returns None,
+    so a caller can say "did not converge" instead of guessing from the curve.
+    """
+    return next((state.iteration for state in states if state.converged), None)
+
+
 def collapse_example(kind: str = "line") -> tuple[np.ndarray, GMMParams]:
     """A data set and a start from which one component collapses when reg_covar is 0.
 

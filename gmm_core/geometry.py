@@ -80,9 +80,16 @@ def project_components(params: GMMParams, projection: np.ndarray, center=None) -
     A linear image of a Gaussian is Gaussian: A mu and A Sigma A^T. With a feature-selection
     matrix this is the 2-D marginal; with PCA axes, the projection onto them.
     """
-    means = project_points(params.means, projection, center)
-    covariances = projection.T @ params.full_covariances() @ projection
-    return means, covariances
+    return project_points(params.means, projection, center), project_covariances(params.full_covariances(), projection)
+
+
+def project_covariances(covariances, projection: np.ndarray) -> np.ndarray:
+    """Covariance matrices (..., D, D) seen through a (D, 2) projection A: A^T Sigma A, shape (..., 2, 2).
+
+    Works for any symmetric matrices, also ones that are not valid covariances (such as the
+    wrong-on-purpose rank-1 matrices of :mod:`gmm_core.mistakes`), which a GMMParams would refuse.
+    """
+    return projection.T @ np.asarray(covariances, dtype=float) @ projection
 
 
 def component_densities_1d(params: GMMParams, grid) -> np.ndarray:

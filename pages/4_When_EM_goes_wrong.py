@@ -37,6 +37,9 @@ from gmm_core.experiments import COLLAPSE_KINDS
 CHART_CONFIG = {"displaylogo": False}
 
 
+# One cached wrapper per experiment: each result is a pure function of its controls, shared across
+# reruns and sessions. (Wrapping the builders themselves would key the cache on whichever function
+# the name points to, so a test could not swap one out to prove a warm rerun runs nothing.)
 @st.cache_data(max_entries=16, ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_local_optima(init: str, n_starts: int, large: bool) -> LocalOptima:
     return local_optima(init, n_starts, large=large)
@@ -97,7 +100,7 @@ def local_optima_section(large: bool) -> None:
         t("pit.lo.starts"), options=START_CHOICES, value=24, key="pit_lo_starts", bind="query-params"
     )
     try:
-        result = cached_local_optima(init, int(n_starts), large)
+        result = cached_local_optima(init, int(n_starts), large=large)
     except ValueError as error:
         st.warning(str(error))
         return
@@ -130,24 +133,9 @@ def singularity_section(large: bool) -> None:
         help=t("pit.sing.reg.help"),
         bind="query-params",
     )
-    result = cached_singularity(kind, float(reg_covar), large)
-    if result.broke_at is not None:
-        st.info(t("pit.sing.broke", iteration=result.broke_at), icon=":material/report:")
-    elif result.reg_covar == 0:
-        st.info(
-            t("pit.sing.line", variance=result.smallest_variance, ll=result.final_log_likelihood),
-            icon=":material/trending_up:",
-        )
-    else:
-        st.info(
-            t(
-                "pit.sing.floor",
-                reg=result.reg_covar,
-                variance=result.smallest_variance,
-                ll=result.final_log_likelihood,
-            ),
-            icon=":material/vertical_align_bottom:",
-        )
+    result = cached_singularity(kind, float(reg_covar), large=large)
+    text, icon = result.message
+    st.info(text, icon=icon)
     picture_column, curve_column = st.columns(2, gap="large")
     with picture_column:
         chart(result.picture, "pit_sing_picture_chart")
@@ -169,10 +157,9 @@ def label_switching_section(large: bool) -> None:
         help=t("pit.ls.perm.help"),
         bind="query-params",
     )
-    result = cached_label_switching(permutation, large)
+    result = cached_label_switching(permutation, large=large)
     chart(result.figure, "pit_ls_chart")
-    order = ", ".join(f"C{k + 1}" for k in result.matching_order)
-    st.caption(t("pit.ls.caption", order=order))
+    st.caption(result.caption)
 
 
 def hard_soft_section(large: bool) -> None:
@@ -206,7 +193,7 @@ def hard_soft_section(large: bool) -> None:
         help=t("pit.hs.seed.help"),
         bind="query-params",
     )
-    result = cached_hard_soft(float(elongation), float(separation), int(seed), large)
+    result = cached_hard_soft(float(elongation), float(separation), int(seed), large=large)
     chart(result.figure, "pit_hs_chart")
     st.caption(t("pit.hs.caption"))
 
@@ -223,26 +210,12 @@ def script_section(large: bool) -> None:
         key="pit_seed_epochs",
         bind="query-params",
     )
-    result = cached_script_lesson(int(epochs), large)
+    result = cached_script_lesson(int(epochs), large=large)
     st.caption(t("pit.seed.data"))
     chart(result.curves, "pit_seed_curves_chart")
     left, right = st.columns(2)
-    left.markdown(
-        t(
-            "pit.seed.script_result",
-            start=result.script_values[0],
-            end=result.script_values[-1],
-            epochs=len(result.script_values) - 1,
-        )
-    )
-    right.markdown(
-        t(
-            "pit.seed.em_result",
-            start=result.em_values[0],
-            end=result.em_values[-1],
-            iterations=result.em_converged_at,
-        )
-    )
+    left.markdown(result.script_text)
+    right.markdown(result.em_text)
     st.markdown("**" + t("pit.seed.rank1_title") + "**")
     st.markdown(t("pit.seed.rank1_text"))
     chart(result.covariances, "pit_seed_covariance_chart")

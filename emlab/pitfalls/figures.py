@@ -25,6 +25,7 @@ from emlab.shared.figures import (
 from emlab.shared.style import FONT_FAMILY, TRUTH_COLOR, component_color, rgba, sizes
 from emlab.shared.text import t
 from gmm_core import EMState, GMMParams
+from gmm_core.geometry import project_covariances
 
 BEST_COLOR = "#009E73"
 WORST_COLOR = "#D55E00"
@@ -432,7 +433,7 @@ def covariance_update_figure(
     shades = responsibility_shades(responsibilities, n_components, len(points))
     wrong_means, wrong_covariances = wrong
     left = point_traces(points, shades, large=large) + ellipse_traces(
-        view.points(wrong_means), view.matrix.T @ wrong_covariances @ view.matrix, large=large
+        view.points(wrong_means), project_covariances(wrong_covariances, view.matrix), large=large
     )
     left.append(mean_trace(view.points(wrong_means), large=large))
     right_traces = fit_traces(view, points, right, responsibilities, large=large)

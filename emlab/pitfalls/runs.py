@@ -34,6 +34,7 @@ from gmm_core import adjusted_rand_index, e_step, fit_best_of, m_step, run_em, s
 from gmm_core.experiments import (
     align_components,
     collapse_example,
+    converged_iteration,
     fits_from_seeds,
     hard_vs_soft,
     random_data_means,
@@ -126,6 +127,17 @@ class Singularity:
     reg_covar: float
     kind: str
 
+    @property
+    def message(self) -> tuple[str, str]:
+        """(sentence, icon) for what happened: EM broke, climbed a collapse, or was held by the floor."""
+        if self.broke_at is not None:
+            return t("pit.sing.broke", iteration=self.broke_at), ":material/report:"
+        if self.reg_covar == 0:
+            text = t("pit.sing.line", variance=self.smallest_variance, ll=self.final_log_likelihood)
+            return text, ":material/trending_up:"
+        text = t("pit.sing.floor", reg=self.reg_covar, variance=self.smallest_variance, ll=self.final_log_likelihood)
+        return text, ":material/vertical_align_bottom:"
+
 
 def singularity(kind: str, reg_covar: float, *, large: bool = False) -> Singularity:
     """EM from a start on special points, for every reg_covar; the chosen one drawn where it stopped."""
@@ -158,6 +170,11 @@ class LabelSwitching:
     fitted_log_likelihood: float
     relabelled_log_likelihood: float
     matching_order: tuple[int, ...]
+
+    @property
+    def caption(self) -> str:
+        """Which relabelled component was matched back to C1, C2, ..."""
+        return t("pit.ls.caption", order=", ".join(f"C{k + 1}" for k in self.matching_order))
 
 
 def label_switching(permutation: str, *, large: bool = False) -> LabelSwitching:
@@ -220,9 +237,23 @@ class ScriptLesson:
     covariances: go.Figure
     script_values: np.ndarray
     em_values: np.ndarray
-    em_converged_at: int
+    em_converged_at: int | None
     wrong_covariance: np.ndarray
     right_covariance: np.ndarray
+
+    @property
+    def script_text(self) -> str:
+        """What the script's curve did, in one sentence."""
+        values = self.script_values
+        return t("pit.seed.script_result", start=values[0], end=values[-1], epochs=len(values) - 1)
+
+    @property
+    def em_text(self) -> str:
+        """What EM's curve did, saying honestly whether EM's own rule declared convergence."""
+        values = self.em_values
+        if self.em_converged_at is None:
+            return t("pit.seed.em_unconverged", start=values[0], end=values[-1], iterations=len(values))
+        return t("pit.seed.em_result", start=values[0], end=values[-1], iterations=self.em_converged_at)
 
 
 def script_lesson(epochs: int, *, large: bool = False) -> ScriptLesson:
@@ -231,10 +262,11 @@ def script_lesson(epochs: int, *, large: bool = False) -> ScriptLesson:
     with threadpool_limits(limits=1):
         start = seed_script_start(X, 3, seed=1)
     _, script_values = seed_script_fit(X, start, n_epochs=epochs)
-    # tol = 0: EM runs as many iterations as the script, so the two curves share their x axis.
+    # tol = 0: EM runs as many iterations as the script, so the two curves share their x axis;
+    # a second run with a real tolerance stops where EM's own rule (scikit-learn's) says it converged.
     em_states = run_em(X, start, max_iter=epochs, tol=0.0)
     em_values = np.array([state.log_likelihood for state in em_states if state.phase == "E"])
-    converged_at = int(np.argmax(np.abs(np.diff(em_values)) < CONVERGED_CHANGE)) + 1 if len(em_values) > 1 else 0
+    converged_at = converged_iteration(run_em(X, start, max_iter=epochs, tol=CONVERGED_CHANGE))
     _, responsibilities = e_step(X, start)
     _, wrong_means, wrong_covariances = seed_script_m_step(X, responsibilities, start.means)
     right = m_step(X, responsibilities, reg_covar=0.0)
