@@ -19,6 +19,41 @@ hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
+# A property test marked ``slow`` (many examples) also runs as ``<name>[quick]`` with this many
+# examples and without the mark, so the contributor loop (-m "not slow") still checks the property.
+QUICK_EXAMPLES = 8
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Add a quick copy, not marked slow, of every slow hypothesis test (before -m selects)."""
+    quick_copies = []
+    for item in items:
+        test = getattr(item, "obj", None)
+        if item.get_closest_marker("slow") and getattr(test, "is_hypothesis_test", False):
+            copy = pytest.Function.from_parent(item.parent, name=f"{item.name}[quick]", callobj=test)
+            copy.own_markers = [mark for mark in copy.own_markers if mark.name != "slow"]
+            copy.keywords.pop("slow", None)
+            copy.quick_examples = QUICK_EXAMPLES
+            quick_copies.append((items.index(item) + 1, copy))
+    for offset, (position, copy) in enumerate(quick_copies):
+        items.insert(position + offset, copy)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Run a quick copy with QUICK_EXAMPLES examples (its function is shared with the slow original)."""
+    examples = getattr(item, "quick_examples", None)
+    if examples is None:
+        return (yield)
+    test = item.obj
+    full = test._hypothesis_internal_use_settings
+    test._hypothesis_internal_use_settings = hypothesis_settings(full, max_examples=min(examples, full.max_examples))
+    try:
+        return (yield)
+    finally:
+        test._hypothesis_internal_use_settings = full
+
 
 def sklearn_mixture_from(params: GMMParams) -> GaussianMixture:
     """A scikit-learn GaussianMixture whose fitted attributes are exactly ``params``."""
