@@ -39,6 +39,7 @@ from emlab.shared.figures import (
     base_layout,
     ellipse_traces,
     legend_entries,
+    log_likelihood_range,
     make_view,
     mean_trace,
     point_traces,
@@ -349,7 +350,7 @@ def _log_likelihood_panel(history: list[EMState], large: bool) -> tuple[list[go.
         "title": {"text": t("anim.ll_x")},
         "zeroline": False,
     }
-    y_range = _log_likelihood_range(values)
+    y_range = log_likelihood_range(values)
     y_axis = {
         "anchor": "x2",
         "range": y_range,
@@ -374,25 +375,6 @@ def _log_likelihood_panel(history: list[EMState], large: bool) -> tuple[list[go.
             }
         )
     return [curve, marker], x_axis, y_axis, notes
-
-
-def _log_likelihood_range(values: np.ndarray) -> list[float]:
-    """A y range that shows the climb; a first value far below the rest is left off.
-
-    "Far" is more than ten times the span of the rest and more than one nat per sample: the mark
-    of a start from single points (covariances of size reg_covar), whose first log-likelihood
-    can be -1e6 and would flatten the rest of the curve into a line.
-    """
-    if values.size == 0:
-        return [-1.0, 1.0]
-    shown = values
-    if values.size > 2:
-        rest_span = values[1:].max() - values[1:].min()
-        if values[0] < values[1:].min() - max(10 * rest_span, 1.0):
-            shown = values[1:]
-    low, high = float(shown.min()), float(shown.max())
-    pad = max(0.08 * (high - low), 1e-3 * max(abs(high), 1.0))
-    return [low - pad, high + pad]
 
 
 def _log_likelihood_marker_update(state: EMState) -> dict:

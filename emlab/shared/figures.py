@@ -247,3 +247,71 @@ def display_subset(n_points: int, limit: int, seed: int = 0) -> np.ndarray:
     if n_points <= limit:
         return np.arange(n_points)
     return np.sort(np.random.default_rng(seed).choice(n_points, size=limit, replace=False))
+
+
+# --------------------------------------------------------------------------- display rules
+# Each rule that several figures follow lives here once, with its test in tests/test_display_rules.py.
+
+HISTOGRAM_BAR_LIMITS = (15, 60)  # fewest and most bars of any 1-D histogram
+
+
+def histogram_edges(values) -> np.ndarray:
+    """Bin edges of every 1-D histogram in the app: numpy's ``"auto"`` width, kept to 15-60 bars.
+
+    ``"auto"`` (the smaller of the Freedman-Diaconis and Sturges widths) follows the data, but one
+    far outlier makes it ask for millions of bins, and a tiny sample for three or four. The bar
+    count is worked out from the two widths first (cheap), clipped, and only then are edges made,
+    so an outlier never allocates a million edges.
+
+    Parameters
+    ----------
+    values : array-like of shape (N,)
+        The data; non-finite values are ignored.
+
+    Returns
+    -------
+    edges : ndarray of shape (n_bars + 1,)
+    """
+    values = np.asarray(values, dtype=np.float64).ravel()
+    values = values[np.isfinite(values)]
+    fewest, most = HISTOGRAM_BAR_LIMITS
+    if values.size == 0:
+        return np.linspace(0.0, 1.0, fewest + 1)
+    span = float(values.max() - values.min())
+    if span == 0.0:
+        return np.histogram_bin_edges(values, bins=fewest)
+    sturges = span / (np.log2(values.size) + 1.0)
+    quartile_1, quartile_3 = np.percentile(values, [25, 75])
+    freedman_diaconis = 2.0 * (quartile_3 - quartile_1) * values.size ** (-1.0 / 3.0)
+    width = min(sturges, freedman_diaconis) if freedman_diaconis > 0 else sturges
+    n_bars = int(np.clip(np.ceil(span / width), fewest, most))
+    return np.histogram_bin_edges(values, bins=n_bars)
+
+
+def first_value_off_scale(values) -> bool:
+    """True when a curve's first log-likelihood lies so far below the rest that it would flatten them.
+
+    "Far" is more than ten times the span of the rest and more than one nat per sample below their
+    minimum: the mark of a start from single points (covariances of size ``reg_covar``), whose
+    first mean log-likelihood can be -1e6. Such a value is left off the curve's scale (and said).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.size <= 2:
+        return False
+    rest = values[1:]
+    rest_span = float(rest.max() - rest.min())
+    return bool(values[0] < rest.min() - max(10.0 * rest_span, 1.0))
+
+
+def log_likelihood_range(values) -> list[float]:
+    """The y range of a log-likelihood curve: every value, padded, but an off-scale first value.
+
+    See :func:`first_value_off_scale`. An empty curve gets [-1, 1].
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        return [-1.0, 1.0]
+    shown = values[1:] if first_value_off_scale(values) else values
+    low, high = float(shown.min()), float(shown.max())
+    pad = max(0.08 * (high - low), 1e-3 * max(abs(high), 1.0))
+    return [low - pad, high + pad]
