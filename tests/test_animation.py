@@ -13,8 +13,8 @@ import pickle
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from emlab.playground import animation
 
+from emlab.playground import animation
 from emlab.playground.animation import (
     SHADE_TOP,
     AnimatedFigure,
