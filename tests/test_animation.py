@@ -14,20 +14,13 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from emlab.playground import animation
-from emlab.playground.animation import (
-    SHADE_TOP,
-    AnimatedFigure,
-    animated_figure,
-    animated_histogram,
-    animation_indices,
-    state_figure,
-    state_traces,
-    step_label,
-)
+from emlab.playground import frames
+from emlab.playground.animation import animated_figure, animated_histogram
+from emlab.playground.frames import SHADE_TOP, AnimatedFigure, animation_indices, step_label
 from emlab.shared.figures import make_view
 from emlab.shared.pipeline import fit_history, load_data
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
+from emlab.shared.state_figures import state_figure, state_traces
 from emlab.shared.text import t
 from tests.plotly_json import decode
 
@@ -119,7 +112,7 @@ def test_every_frame_shows_its_own_state(default_fit, default_spec):
 
 
 def test_keyframes_cut_the_baseframe_chain(monkeypatch):
-    monkeypatch.setattr(animation, "KEYFRAME_EVERY", 5)
+    monkeypatch.setattr(frames, "KEYFRAME_EVERY", 5)
     data = load_data(DataSettings(n=200))
     history = fit_history(data, ModelSettings(tol=0, max_iter=12))
     spec = json.loads(animated_figure(history, data, DEFAULT_VIEW).to_json())
@@ -170,8 +163,8 @@ def test_same_inputs_give_byte_identical_json(default_fit):
 
 
 def test_long_runs_are_thinned_keeping_pairs_and_the_end(monkeypatch):
-    monkeypatch.setattr(animation, "FRAME_BYTES_BUDGET", 10_000)
-    monkeypatch.setattr(animation, "MIN_ANIMATED_ITERATIONS", 10)
+    monkeypatch.setattr(frames, "FRAME_BYTES_BUDGET", 10_000)
+    monkeypatch.setattr(frames, "MIN_ANIMATED_ITERATIONS", 10)
     data = load_data(DataSettings(n=300))
     history = fit_history(data, ModelSettings(tol=0, max_iter=60))
     indices = animation_indices(history, 300, 3)

@@ -7,10 +7,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from emlab.choose_k.model import ModelComparison
-from emlab.playground.animation import state_figure
-from emlab.shared.figures import display_subset
+from emlab.shared.figures import shown_rows
+from emlab.shared.panels import density_grid, histogram, histogram_bar
 from emlab.shared.pipeline import LoadedData
-from emlab.shared.settings import DISPLAY_POINT_LIMIT, ViewSettings
+from emlab.shared.settings import ViewSettings
+from emlab.shared.state_figures import state_figure
 from emlab.shared.style import FONT_FAMILY, NEUTRAL_POINT, component_color, component_name, rgba, sizes
 from emlab.shared.text import t
 from gmm_core import GMMParams, component_densities_1d
@@ -23,6 +24,7 @@ TYPE_STYLE = {
     "spherical": ("#CC79A7", "dashdot", "triangle-up"),
 }
 TRUE_K_COLOR = "#6b6b6b"
+DENSITY_GRID_POINTS = 200
 
 
 def criterion_figure(comparison: ModelComparison, true_k: int | None, *, large: bool = False) -> go.Figure:
@@ -127,12 +129,11 @@ def _focus_range(comparison: ModelComparison, criterion: str) -> list[float]:
 
 
 def winner_figure(comparison: ModelComparison, data: LoadedData, view: ViewSettings) -> go.Figure:
-    """The winning model drawn on the data: the Playground's still picture (2-D and up) or a histogram (1-D)."""
+    """The winning model drawn on the data: the shared still picture of one state (2-D and up) or a histogram (1-D)."""
     state = comparison.winner_state
     if data.n_features == 1:
         return one_feature_figure(data, state.params, large=view.large)
-    rows = display_subset(data.n_samples, DISPLAY_POINT_LIMIT)
-    figure = state_figure(state, data, view, rows=None if len(rows) == data.n_samples else rows)
+    figure = state_figure(state, data, view, rows=shown_rows(data.n_samples))
     figure.update_layout(height=560 if view.large else 520, margin={"t": 30})
     return figure
 
@@ -141,16 +142,13 @@ def one_feature_figure(data: LoadedData, params: GMMParams, *, large: bool = Fal
     """A histogram of one-feature data with each weighted component pi_k N(x | mu_k, sigma_k^2) and their sum."""
     size = sizes(large)
     x = data.X[:, 0]
-    low, high = float(x.min()), float(x.max())
-    span = high - low if high > low else 1.0
-    grid = np.linspace(low - 0.08 * span, high + 0.08 * span, 200)
+    grid = density_grid(x, DENSITY_GRID_POINTS)
     densities = component_densities_1d(params, grid)
-    counts, edges = np.histogram(x, bins="auto", density=True)
+    heights, edges = histogram(x, density=True)
     traces = [
-        go.Bar(
-            x=((edges[:-1] + edges[1:]) / 2).astype(np.float32),
-            y=counts.astype(np.float32),
-            width=float(edges[1] - edges[0]),
+        histogram_bar(
+            heights.astype(np.float32),
+            edges,
             name=data.feature_names[0],
             marker={"color": rgba(NEUTRAL_POINT, 0.4), "line": {"width": 0}},
             hoverinfo="skip",

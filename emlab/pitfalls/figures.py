@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from emlab.playground.animation import state_traces
+from emlab.shared.state_figures import state_traces
 from emlab.shared.figures import (
     View2D,
     axis_ranges,

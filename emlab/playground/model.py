@@ -13,9 +13,9 @@ import plotly.graph_objects as go
 
 from emlab.playground.animation import animated_figure, animation_indices
 from emlab.playground.tables import FitSummary, parameter_table, summarize_fit
-from emlab.shared.figures import display_subset
+from emlab.shared.figures import shown_rows
 from emlab.shared.pipeline import LoadedData
-from emlab.shared.settings import DISPLAY_POINT_LIMIT, ViewSettings
+from emlab.shared.settings import ViewSettings
 from gmm_core import EMState
 
 
@@ -31,7 +31,7 @@ class Playground:
     table : DataFrame
         Fitted components beside the matched true ones.
     n_points, shown_points : int
-        Samples in the data and samples drawn (a random subset above ``DISPLAY_POINT_LIMIT``).
+        Samples in the data and samples drawn (a random subset above ``DISPLAY_POINT_LIMIT``, see ``shown_rows``).
     iterations, shown_iterations : int
         Iterations EM ran and iterations the animation has frames for.
     one_feature : bool
@@ -50,7 +50,7 @@ class Playground:
 
 def build_playground(history: list[EMState], data: LoadedData, view: ViewSettings) -> Playground:
     """The figure, summary and table for a fit (``history``) of ``data``, drawn as ``view`` asks."""
-    rows = display_subset(data.n_samples, DISPLAY_POINT_LIMIT)
+    rows = shown_rows(data.n_samples)
     figure = animated_figure(history, data, view, rows=rows)
     summary = summarize_fit(history, data)
     kept = animation_indices(history, len(rows), history[0].params.n_components)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from emlab.shared.settings import ViewSettings
+from emlab.shared.settings import DISPLAY_POINT_LIMIT, ViewSettings
 from emlab.shared.style import (
     FONT_FAMILY,
     NEUTRAL_POINT,
@@ -35,6 +35,7 @@ from gmm_core import (
 )
 
 ELLIPSE_LEVELS = (0.5, 0.95)
+OUTER_LEVEL = ELLIPSE_LEVELS[-1]  # the one level drawn where two would crowd (truth, axis ranges)
 ELLIPSE_DASH = {0.5: "dot", 0.95: "solid"}
 OUTLINE_POINTS = 48
 
@@ -166,13 +167,13 @@ def truth_traces(params: GMMParams | None, view: View2D, *, large: bool = False)
     if params is None:
         return []
     means, covariances = view.components(params)
-    x, y = ellipse_xy(means, covariances, 0.95)
+    x, y = ellipse_xy(means, covariances, OUTER_LEVEL)
     return [
         go.Scatter(
             x=x,
             y=y,
             mode="lines",
-            name="true components (95%)",
+            name=f"true components ({OUTER_LEVEL:.0%})",
             hoverinfo="skip",
             line={"color": TRUTH_COLOR, "width": sizes(large)["line"] * 0.7, "dash": "dash"},
             opacity=0.6,
@@ -247,6 +248,14 @@ def display_subset(n_points: int, limit: int, seed: int = 0) -> np.ndarray:
     if n_points <= limit:
         return np.arange(n_points)
     return np.sort(np.random.default_rng(seed).choice(n_points, size=limit, replace=False))
+
+
+def shown_rows(n_samples: int) -> np.ndarray:
+    """The samples every chart of the data draws: all, or the same ``DISPLAY_POINT_LIMIT`` of them.
+
+    One rule for every page, so the same data set shows the same points wherever it is drawn.
+    """
+    return display_subset(n_samples, DISPLAY_POINT_LIMIT)
 
 
 # --------------------------------------------------------------------------- display rules

@@ -8,6 +8,10 @@ SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "
 TRUTH_COLOR = "#6b6b6b"
 NEUTRAL_POINT = "#9a9a9a"
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
+# A white halo around the C1, C2, ... labels so they stay readable over points of their own colour.
+LABEL_OUTLINE = "1px 1px 2px white, -1px -1px 2px white, 1px -1px 2px white, -1px 1px 2px white"
+# Bar fill patterns, one per class: the second cue beside colour in bar charts.
+PATTERNS = ("", "/", "x", "-", "|", "+", ".", "\\")
 
 
 def component_color(k: int) -> str:

@@ -1,6 +1,6 @@
 """Figures of the generative story: Dirichlet draws, multinomial counts, points by true class (pure, no Streamlit).
 
-The third stage reuses the Playground's still picture of one EM state: the "state" is the true
+The third stage is the shared still picture of one EM state (``emlab.shared.state_figures``): the "state" is the true
 mixture with responsibilities that are exactly the true labels (one-hot), so the points wear the
 colour of the class that made them.
 """
@@ -12,11 +12,12 @@ import dataclasses
 import numpy as np
 import plotly.graph_objects as go
 
-from emlab.playground.animation import state_figure
-from emlab.shared.figures import display_subset
+from emlab.shared.figures import shown_rows
+from emlab.shared.panels import histogram, histogram_bar
 from emlab.shared.pipeline import LoadedData
-from emlab.shared.settings import DISPLAY_POINT_LIMIT, ViewSettings
-from emlab.shared.style import FONT_FAMILY, NEUTRAL_POINT, component_color, component_name, rgba, sizes
+from emlab.shared.settings import ViewSettings
+from emlab.shared.state_figures import state_figure
+from emlab.shared.style import FONT_FAMILY, NEUTRAL_POINT, PATTERNS, component_color, component_name, rgba, sizes
 from emlab.shared.text import t
 from gmm_core import EMState
 
@@ -143,7 +144,7 @@ def counts_figure(counts: np.ndarray, expected: np.ndarray, spread: np.ndarray, 
         name=t("story.fig.counts"),
         marker={
             "color": [rgba(component_color(k), 0.8) for k in range(len(counts))],
-            "pattern": {"shape": ["", "/", "x", "-", "|", "+", ".", "\\"][: len(counts)] * 2},
+            "pattern": {"shape": list(PATTERNS[: len(counts)]) * 2},
         },
         text=[str(int(c)) for c in counts],
         textposition="inside",
@@ -171,8 +172,7 @@ def counts_figure(counts: np.ndarray, expected: np.ndarray, spread: np.ndarray, 
 def samples_figure(data: LoadedData, view_settings: ViewSettings) -> go.Figure:
     """The sampled points coloured by the class that made them, with the true ellipses (D >= 2)."""
     state = _truth_state(data)
-    rows = display_subset(data.n_samples, DISPLAY_POINT_LIMIT)
-    rows = None if len(rows) == data.n_samples else rows
+    rows = shown_rows(data.n_samples)
     figure = state_figure(state, data, dataclasses.replace(view_settings, show_truth=False), rows=rows)
     figure.update_layout(height=560 if view_settings.large else 500)
     # Equal scales, so a round cluster looks round (the original script's clusters are circles).
@@ -183,19 +183,18 @@ def samples_figure(data: LoadedData, view_settings: ViewSettings) -> go.Figure:
 def samples_histogram(data: LoadedData, *, large: bool = False) -> go.Figure:
     """One-feature data: a stacked histogram, one colour and pattern per true class."""
     x = data.X[:, 0]
-    edges = np.histogram_bin_edges(x, bins="auto")
+    _, edges = histogram(x, density=False)
     traces = []
     for k in range(data.true_params.n_components):
-        counts, _ = np.histogram(x[data.labels == k], bins=edges)
+        counts, _ = histogram(x[data.labels == k], density=False, edges=edges)
         traces.append(
-            go.Bar(
-                x=((edges[:-1] + edges[1:]) / 2).astype(np.float32),
-                y=counts,
-                width=float(edges[1] - edges[0]),
+            histogram_bar(
+                counts,
+                edges,
                 name=component_name(k),
                 marker={
                     "color": rgba(component_color(k), 0.8),
-                    "pattern": {"shape": ["", "/", "x", "-", "|", "+", ".", "\\"][k % 8]},
+                    "pattern": {"shape": PATTERNS[k % len(PATTERNS)]},
                     "line": {"width": 0},
                 },
             )

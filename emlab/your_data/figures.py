@@ -8,12 +8,11 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from emlab.shared.figures import axis_ranges, base_layout, display_subset
-from emlab.shared.settings import DISPLAY_POINT_LIMIT
+from emlab.shared.figures import axis_ranges, base_layout, shown_rows
+from emlab.shared.panels import histogram, histogram_bar
 from emlab.shared.style import PALETTE, rgba, sizes
 
 PREVIEW_HEIGHT = 440
-MAX_BINS = 60
 
 
 def preview_figure(X: np.ndarray, feature_names, count_label: str = "rows", *, large: bool = False) -> go.Figure:
@@ -30,7 +29,7 @@ def preview_figure(X: np.ndarray, feature_names, count_label: str = "rows", *, l
     """
     if X.shape[1] == 1:
         return _histogram(X[:, 0], feature_names[0], count_label, large)
-    shown = X[display_subset(len(X), DISPLAY_POINT_LIMIT), :2].astype(np.float32)
+    shown = X[shown_rows(len(X)), :2].astype(np.float32)
     x_range, y_range = axis_ranges(shown)
     scatter = go.Scatter(
         x=shown[:, 0],
@@ -47,14 +46,10 @@ def preview_figure(X: np.ndarray, feature_names, count_label: str = "rows", *, l
 
 
 def _histogram(values: np.ndarray, name: str, count_label: str, large: bool) -> go.Figure:
-    edges = np.histogram_bin_edges(values, bins="auto")
-    if len(edges) > MAX_BINS + 1:  # "auto" makes millions of bins when one outlier is far away
-        edges = np.histogram_bin_edges(values, bins=MAX_BINS)
-    counts, edges = np.histogram(values, bins=edges)
-    bars = go.Bar(
-        x=((edges[:-1] + edges[1:]) / 2).astype(np.float32),
-        y=counts.astype(np.float32),
-        width=float(edges[1] - edges[0]),
+    counts, edges = histogram(values, density=False)
+    bars = histogram_bar(
+        counts.astype(np.float32),
+        edges,
         marker={"color": rgba(PALETTE[0], 0.6), "line": {"width": 0}},
         hovertemplate="%{x:.4g}: %{y} " + count_label + "<extra></extra>",
     )
