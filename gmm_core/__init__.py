@@ -15,7 +15,18 @@ from gmm_core.bound import (
     reg_covar_effect,
 )
 from gmm_core.datasets import DataSet, load_iris, load_old_faithful
-from gmm_core.em import EMState, PreparedData, e_step, em_steps, m_step, prepare, run_em, weighted_log_prob
+from gmm_core.em import (
+    EMState,
+    PreparedData,
+    e_step,
+    em_has_stopped,
+    em_steps,
+    m_step,
+    next_state,
+    prepare,
+    run_em,
+    weighted_log_prob,
+)
 from gmm_core.estimator import GaussianMixtureEM
 from gmm_core.explain import (
     MStepTerms,
@@ -69,6 +80,7 @@ __all__ = [
     "ellipse_outline",
     "ellipse_outlines",
     "ellipse_radius",
+    "em_has_stopped",
     "em_steps",
     "feature_projection",
     "fit_best_of",
@@ -81,6 +93,7 @@ __all__ = [
     "m_step",
     "m_step_terms",
     "mean_shifts",
+    "next_state",
     "most_uncertain_point",
     "match_components",
     "match_labels",

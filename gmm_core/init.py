@@ -7,8 +7,9 @@ from sklearn.cluster import KMeans, kmeans_plusplus
 from sklearn.utils import check_random_state
 
 from gmm_core._checks import check_covariance_type, check_n_components, check_reg_covar
-from gmm_core.em import m_step, prepare
+from gmm_core.maximization import m_step
 from gmm_core.params import GMMParams
+from gmm_core.prepared import prepare
 
 INIT_METHODS = ("kmeans", "k-means++", "random", "random_from_data")
 

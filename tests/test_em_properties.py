@@ -263,3 +263,73 @@ def _as_type(params: GMMParams, covariance_type: str):
         "diag": np.diagonal(full, axis1=1, axis2=2),
         "spherical": np.diagonal(full, axis1=1, axis2=2).mean(axis=1),
     }[covariance_type]
+
+
+# --------------------------------------------------------------------------- one half-step and the stopping rule
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize(("tol", "max_iter"), [(1e-3, 100), (0.0, 7), (1e-3, 0), (1e-3, 1)])
+def test_em_steps_is_next_state_applied_until_em_stops(covariance_type, tol, max_iter):
+    data = gmm_core.prepare(gmm_core.sample_mixture(200, 3, 2, random_state=11).X)
+    start = gmm_core.initialize(data, 3, "random_from_data", covariance_type=covariance_type, random_state=2)
+    history = run_em(data, start, tol=tol, max_iter=max_iter)
+    state, stepped = history[0], [history[0]]
+    while (state := gmm_core.next_state(data, state, tol=tol, max_iter=max_iter)) is not None:
+        stepped.append(state)
+    assert len(stepped) == len(history)
+    for ours, theirs in zip(stepped, history, strict=True):
+        assert (ours.iteration, ours.phase, ours.converged) == (theirs.iteration, theirs.phase, theirs.converged)
+        assert (ours.log_likelihood, ours.change) == (theirs.log_likelihood, theirs.change)
+        np.testing.assert_array_equal(ours.params.covariances, theirs.params.covariances)
+        np.testing.assert_array_equal(ours.params.means, theirs.params.means)
+        if theirs.responsibilities is not None:
+            np.testing.assert_array_equal(ours.responsibilities, theirs.responsibilities)
+    assert gmm_core.em_has_stopped(history[-1], max_iter)
+    assert not any(gmm_core.em_has_stopped(state, max_iter) for state in history[:-1])
+
+
+def _state(phase: str, iteration: int, converged: bool = False) -> gmm_core.EMState:
+    params = GMMParams([1.0], [[0.0]], [[[1.0]]])
+    return gmm_core.EMState(iteration, phase, params, converged=converged)
+
+
+@pytest.mark.parametrize(
+    ("state", "max_iter", "stopped"),
+    [
+        (_state("init", 0), 5, False),
+        (_state("init", 0), 0, True),  # max_iter=0: only the start
+        (_state("E", 3, converged=True), 5, False),  # a converged iteration still gets its M-step
+        (_state("M", 3, converged=True), 5, True),
+        (_state("E", 5), 5, False),
+        (_state("M", 5), 5, True),
+        (_state("M", 4), 5, False),
+    ],
+)
+def test_the_stopping_rule(state, max_iter, stopped):
+    assert gmm_core.em_has_stopped(state, max_iter) is stopped
+    if stopped:
+        assert gmm_core.next_state(np.zeros((3, 1)), state, max_iter=max_iter) is None
+
+
+def test_next_state_converges_when_the_change_is_below_tol():
+    data = gmm_core.prepare(gmm_core.sample_mixture(200, 2, 2, random_state=4).X)
+    start = gmm_core.EMState(0, "init", gmm_core.initialize(data, 2, "kmeans", random_state=0))
+    first_e = gmm_core.next_state(data, start, tol=1e-3)
+    assert first_e.change is None and not first_e.converged  # nothing to compare with yet
+    m_state = gmm_core.next_state(data, first_e, tol=1e-3)
+    assert m_state.responsibilities is first_e.responsibilities and m_state.phase == "M"
+    second_e = gmm_core.next_state(data, m_state, tol=1e9)
+    assert second_e.change == second_e.log_likelihood - first_e.log_likelihood and second_e.converged
+    assert not gmm_core.next_state(data, m_state, tol=0.0).converged
+
+
+@pytest.mark.parametrize("arguments", [{"tol": -1.0}, {"tol": np.nan}, {"max_iter": -1}, {"max_iter": 2.5}])
+def test_next_state_refuses_bad_settings(arguments):
+    with pytest.raises(ValueError, match="tol|max_iter"):
+        gmm_core.next_state(np.zeros((3, 1)), _state("init", 0), **arguments)
+
+
+def test_next_state_needs_the_responsibilities_of_an_e_state():
+    with pytest.raises(ValueError, match="responsibilities"):
+        gmm_core.next_state(np.zeros((3, 1)), _state("E", 1))
