@@ -1,4 +1,5 @@
-"""LaTeX with live numbers (emlab.step_through.formulas): number formats, and formulas whose numbers are the core's."""
+"""LaTeX with live numbers: number formats (emlab.shared.formulas), and EM formulas whose numbers are the core's
+(emlab.step_through.formulas)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import numpy as np
 import pytest
 
+from emlab.shared import formulas as latex
 from emlab.step_through import formulas
 from gmm_core import COVARIANCE_TYPES, e_step, initialize, m_step_terms, responsibility_terms, sample_mixture
 
@@ -26,25 +28,25 @@ from gmm_core import COVARIANCE_TYPES, e_step, initialize, m_step_terms, respons
     ],
 )
 def test_latex_number(value, expected):
-    assert formulas.latex_number(value) == expected
+    assert latex.latex_number(value) == expected
 
 
 def test_latex_from_log_reads_numbers_too_small_for_floats():
-    assert formulas.latex_from_log(math.log(0.25)) == "0.25"
-    assert formulas.latex_from_log(-1e6) == r"3.297\times 10^{-434295}"
-    assert formulas.latex_from_log(-math.inf) == "0"
+    assert latex.latex_from_log(math.log(0.25)) == "0.25"
+    assert latex.latex_from_log(-1e6) == r"3.297\times 10^{-434295}"
+    assert latex.latex_from_log(-math.inf) == "0"
     # 9.9996e-400 rounds up to the next power of ten instead of printing 10.000.
-    assert formulas.latex_from_log(math.log(9.9996) - 400 * math.log(10)) == r"1.000\times 10^{-399}"
+    assert latex.latex_from_log(math.log(9.9996) - 400 * math.log(10)) == r"1.000\times 10^{-399}"
 
 
 def test_rounding_noise_is_shown_as_zero():
-    matrix = formulas.without_rounding_noise([[1e-6, -1.5e-29], [-1.5e-29, 1e-6]])
+    matrix = latex.without_rounding_noise([[1e-6, -1.5e-29], [-1.5e-29, 1e-6]])
     np.testing.assert_array_equal(matrix, [[1e-6, 0.0], [0.0, 1e-6]])
-    assert "10^{-29}" not in formulas.latex_matrix([[1e-6, -1.5e-29], [-1.5e-29, 1e-6]])
+    assert "10^{-29}" not in latex.latex_matrix([[1e-6, -1.5e-29], [-1.5e-29, 1e-6]])
 
 
 def test_template_slots_keep_latex_braces_single():
-    assert formulas.tex(r"\frac{<a>}{<b>}", a=1, b="x_{2}") == r"\frac{1}{x_{2}}"
+    assert latex.tex(r"\frac{<a>}{<b>}", a=1, b="x_{2}") == r"\frac{1}{x_{2}}"
 
 
 def _numbers_after_last_equals(row: str) -> float:
