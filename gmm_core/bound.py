@@ -29,7 +29,7 @@ _ROW_SUM_TOLERANCE = 1e-6
 
 
 def check_responsibilities(responsibilities, n_samples: int, n_components: int) -> np.ndarray:
-    """Return ``responsibilities`` as an (N, K) float array whose rows sum to one exactly.
+    """Return ``responsibilities`` as an (N, K) float array whose rows sum to one (to rounding).
 
     Raises
     ------
@@ -73,7 +73,7 @@ def _log_joint_and_q(X, params: GMMParams, responsibilities):
 
 def _expected_log_joint(log_joint: np.ndarray, q: np.ndarray) -> float:
     """(1/N) sum_nk q_nk log_joint_kn, with 0 * (-inf) = 0 (a zero-weight component nobody uses)."""
-    terms = np.where(q.T > 0, q.T * log_joint, 0.0)
+    terms = np.multiply(q.T, log_joint, out=np.zeros_like(log_joint), where=q.T > 0)
     return float(terms.sum() / q.shape[0])
 
 

@@ -33,7 +33,7 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("slow") and getattr(test, "is_hypothesis_test", False):
             copy = pytest.Function.from_parent(item.parent, name=f"{item.name}[quick]", callobj=test)
             copy.own_markers = [mark for mark in copy.own_markers if mark.name != "slow"]
-            copy.keywords.pop("slow", None)
+            copy.keywords._markers.pop("slow", None)  # NodeKeywords refuses del; its own dict does not
             copy.quick_examples = QUICK_EXAMPLES
             quick_copies.append((items.index(item) + 1, copy))
     for offset, (position, copy) in enumerate(quick_copies):
