@@ -1,0 +1,122 @@
+"""One slide export at a time per server process, run in a worker thread (no Streamlit).
+
+A page calls :func:`export_animation`; it returns at once with ``busy`` when another session's
+export holds :data:`EXPORT_LOCK` (the page says "wait"), and otherwise renders in a worker
+thread. The worker mostly waits on Chromium, with the GIL released, so the other sessions of the
+server go on; the page's ``progress(done, total)`` is called from the caller's thread, where
+Streamlit elements may be updated.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from emlab.playground.slides import (
+    DEFAULT_FRAME_MS,
+    ChromiumNotFoundError,
+    ProgressCallback,
+    gif_bytes,
+    mp4_bytes,
+    render_frames,
+)
+
+EXPORT_LOCK = threading.Lock()
+PROGRESS_POLL_S = 0.2
+EXPORT_KINDS = {"gif": gif_bytes, "mp4": mp4_bytes}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export hands back: the file's bytes, or why there are none.
+
+    ``busy`` is True when another export was running (nothing was done); ``error`` is a message
+    for the student (no Chromium on the server, or nothing to export).
+    """
+
+    data: bytes | None
+    busy: bool = False
+    error: str | None = None
+
+
+def run_exclusive(job: Callable[[ProgressCallback], bytes], progress: ProgressCallback | None = None) -> ExportResult:
+    """Run ``job(count)`` in a worker thread unless another job holds :data:`EXPORT_LOCK`.
+
+    Parameters
+    ----------
+    job : callable(count) -> bytes
+        The work; it calls ``count(done, total)`` as it goes. A ``ChromiumNotFoundError`` or
+        ``ValueError`` it raises becomes ``ExportResult.error``; anything else is re-raised here.
+    progress : callable(done, total), optional
+        Called from the caller's thread whenever the count has moved (polled every
+        ``PROGRESS_POLL_S`` seconds).
+    """
+    if not EXPORT_LOCK.acquire(blocking=False):
+        return ExportResult(None, busy=True)
+    try:
+        counts = {"done": 0, "total": 0}
+        outcome: dict = {}
+
+        def count(done: int, total: int) -> None:
+            counts.update(done=done, total=total)
+
+        def work() -> None:
+            try:
+                outcome["data"] = job(count)
+            except (ChromiumNotFoundError, ValueError) as error:
+                outcome["error"] = str(error)
+            except BaseException as error:  # handed to the caller's thread and raised there
+                outcome["raise"] = error
+
+        worker = threading.Thread(target=work, name="emlab-slides-export", daemon=True)
+        worker.start()
+        reported = 0
+        while worker.is_alive() or counts["done"] != reported:
+            worker.join(PROGRESS_POLL_S)
+            if progress is not None and counts["done"] != reported:
+                reported = counts["done"]
+                progress(reported, counts["total"])
+            elif progress is None:
+                reported = counts["done"]
+        if "raise" in outcome:
+            raise outcome["raise"]
+        return ExportResult(outcome.get("data"), error=outcome.get("error"))
+    finally:
+        EXPORT_LOCK.release()
+
+
+def export_animation(
+    figure: go.Figure,
+    kind: str = "gif",
+    size: str = "720p",
+    *,
+    frame_ms: int = DEFAULT_FRAME_MS,
+    progress: ProgressCallback | None = None,
+    lang: str = "en",
+) -> ExportResult:
+    """``figure``'s animation as a GIF or MP4 file, one export per server process at a time.
+
+    Parameters
+    ----------
+    figure : go.Figure
+        The Playground's animated figure, built in the language and presentation mode wanted.
+    kind : {"gif", "mp4"}
+    size : {"720p", "1080p"}
+    frame_ms : int
+        How long each half-step shows (the last one is held longer).
+    progress : callable(done, total), optional
+        Frames drawn so far, called from the caller's thread.
+    lang : str
+        Language of the message when no Chromium is found.
+    """
+    if kind not in EXPORT_KINDS:
+        raise ValueError(f"kind must be one of {sorted(EXPORT_KINDS)}, not {kind!r}")
+    write = EXPORT_KINDS[kind]
+
+    def job(count: ProgressCallback) -> bytes:
+        return write(render_frames(figure, size, progress=count, lang=lang), frame_ms)
+
+    return run_exclusive(job, progress)
