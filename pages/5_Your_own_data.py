@@ -1,9 +1,7 @@
 """'Your own data': upload a CSV file, choose columns, and hand them to the Playground and Step-through.
 
-The file is read once, in the uploader's callback, by ``emlab.your_data.upload`` (text and CSV only); the
-result (a table, or the problem with it) stays in session state, so leaving the page and coming
-back keeps it. 'Use this data' stores the chosen columns as ``uploaded_dataset`` with an
-``upload_id`` that the other pages put in their cache keys; their data source 'upload' reads it.
+Reading, choosing and handing over are in ``emlab.your_data`` (``upload`` reads a file, ``state``
+keeps it in the session and declares the page's keys); this page only draws.
 """
 
 from __future__ import annotations
@@ -12,10 +10,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from emlab.shared.controls import set_defaults
 from emlab.shared.page import link_to_page, setup_page
 from emlab.shared.text import t
-from emlab.your_data import upload
+from emlab.your_data import state, upload
 from emlab.your_data.figures import preview_figure
+from emlab.your_data.state import KEYS
 
 EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "examples" / "two_clusters.csv"
 FILE_TYPES = ["csv", "txt", "tsv"]
@@ -28,57 +28,8 @@ TARGET_PAGES = (
 )
 
 
-# --------------------------------------------------------------------------- callbacks
-
-
-def _read(raw: bytes, filename: str) -> None:
-    """Read ``raw`` and keep the table (or the problem); the column choice restarts from the file's default.
-
-    The choice is set here through session state (not as the widget's ``default``) so the browser
-    is told to show it: a changed default alone would leave the old chips on screen.
-    """
-    st.session_state["up_hash"] = upload.content_hash(raw)
-    try:
-        table = upload.parse_csv(raw, filename)
-    except upload.UploadError as problem:
-        st.session_state["up_table"], st.session_state["up_problem"] = None, str(problem)
-        return
-    st.session_state["up_table"], st.session_state["up_problem"] = table, ""
-    st.session_state["up_columns"] = list(table.default_columns)
-
-
-def _on_file_change() -> None:
-    uploaded = st.session_state.get("up_file")
-    if uploaded is None:  # the student removed the file
-        _forget()
-    else:
-        _read(uploaded.getvalue(), uploaded.name)
-
-
 def _load_example() -> None:
-    _read(EXAMPLE_FILE.read_bytes(), EXAMPLE_FILE.name)
-
-
-def _forget() -> None:
-    st.session_state["up_table"], st.session_state["up_problem"], st.session_state["up_hash"] = None, "", ""
-
-
-def _use_selection() -> None:
-    """Hand the chosen columns to the other pages (the button is only drawn for a valid choice)."""
-    table = st.session_state["up_table"]
-    columns = list(st.session_state.get("up_columns") or [])
-    standardise = bool(st.session_state.get("up_standardise", False))
-    if table is None:
-        return
-    try:
-        dataset = upload.build_dataset(table, columns, standardise)
-    except upload.UploadError:
-        return
-    st.session_state["uploaded_dataset"] = dataset
-    st.session_state["upload_id"] = upload.dataset_id(st.session_state["up_hash"], columns, standardise)
-
-
-# --------------------------------------------------------------------------- drawing
+    state.read_file(st.session_state, EXAMPLE_FILE.read_bytes(), EXAMPLE_FILE.name)
 
 
 @st.cache_data(max_entries=PREVIEW_CACHE_ENTRIES, show_spinner=False)
@@ -92,13 +43,14 @@ def _file_section() -> None:
     pick.file_uploader(
         t("upload.file", max_mb=upload.MAX_UPLOAD_MB),
         type=FILE_TYPES,
-        key="up_file",
-        on_change=_on_file_change,
+        key=KEYS.file,
+        on_change=state.file_changed,
+        args=(st.session_state,),
         help=t("upload.file.help"),
     )
     example.button(
         t("upload.example"),
-        key="up_example",
+        key=KEYS.example,
         on_click=_load_example,
         help=t("upload.example.help"),
         icon=":material/science:",
@@ -109,40 +61,30 @@ def _file_section() -> None:
         data=EXAMPLE_FILE.read_bytes(),
         file_name=EXAMPLE_FILE.name,
         mime="text/csv",
-        key="up_example_download",
+        key=KEYS.example_download,
         on_click="ignore",
         icon=":material/download:",
         width="stretch",
     )
     with st.expander(t("upload.formats"), icon=":material/help:"):
-        st.markdown(
-            t(
-                "upload.formats.body",
-                max_rows=upload.MAX_ROWS,
-                max_columns=upload.MAX_COLUMNS,
-                max_features=upload.MAX_FEATURES,
-            )
-        )
+        limits = {"max_rows": upload.MAX_ROWS, "max_columns": upload.MAX_COLUMNS, "max_features": upload.MAX_FEATURES}
+        st.markdown(t("upload.formats.body", **limits))
 
 
 def _reading_section(table: upload.ParsedTable) -> None:
     """How the file was read, and what the student should know about it."""
-    chosen = st.session_state.get("up_file")
+    chosen = st.session_state.get(KEYS.file)
     if chosen is None or upload.clean_name(chosen.name) != table.filename:  # e.g. the example replaced it
         info, forget = st.columns([4, 1], vertical_alignment="center")
         info.info(t("upload.current", name=upload.quote(table.filename)), icon=":material/description:")
-        forget.button(t("upload.forget"), key="up_forget", on_click=_forget, icon=":material/close:")
-    st.caption(
-        t(
-            "upload.read_as",
-            rows=table.n_rows_in_file,
-            columns=table.n_columns_in_file,
-            encoding=table.encoding,
-            delimiter=upload.DELIMITERS.get(table.delimiter, repr(table.delimiter)),
-            decimal=t("upload.read_as.decimal") if table.decimal_comma else "",
-            header=t("upload.read_as.header") if table.has_header else t("upload.read_as.no_header"),
+        forget.button(
+            t("upload.forget"),
+            key=KEYS.forget,
+            on_click=state.forget,
+            args=(st.session_state,),
+            icon=":material/close:",
         )
-    )
+    st.caption(upload.how_it_was_read(table))
     if table.notes:
         st.warning("\n".join(f"- {note}" for note in table.notes), icon=":material/info:")
     if table.skipped_columns:
@@ -154,13 +96,13 @@ def _choice(table: upload.ParsedTable) -> tuple[list[str], bool]:
     columns = pick.multiselect(
         t("upload.columns"),
         options=list(table.columns),
-        key="up_columns",
+        key=KEYS.columns,
         max_selections=upload.MAX_FEATURES,
         help=t("upload.columns.help", max_features=upload.MAX_FEATURES),
         persist_state="session",
     )
     standardise = scale.toggle(
-        t("upload.standardise"), key="up_standardise", help=t("upload.standardise.help"), persist_state="session"
+        t("upload.standardise"), key=KEYS.standardise, help=t("upload.standardise.help"), persist_state="session"
     )
     return list(columns), bool(standardise)
 
@@ -177,29 +119,30 @@ def _counts(summary: upload.SelectionSummary, n_columns: int) -> None:
 
 def _hand_over(selection_id: str) -> None:
     """The 'Use this data' button, or the links to the pages that now use it."""
-    in_use, in_use_id = st.session_state["uploaded_dataset"], st.session_state["upload_id"]
-    if in_use is not None and in_use_id == selection_id:
-        _in_use_links(in_use)
+    dataset, dataset_id = state.in_use(st.session_state)
+    if dataset is not None and dataset_id == selection_id:
+        _in_use_links(dataset)
         return
-    if in_use is not None:
-        st.info(t("upload.in_use.stale", name=upload.quote(in_use.name)), icon=":material/sync:")
+    if dataset is not None:
+        st.info(t("upload.in_use.stale", name=upload.quote(dataset.name)), icon=":material/sync:")
     else:
         st.markdown(t("upload.use.next"))
     st.button(
         t("upload.use"),
-        key="up_use",
+        key=KEYS.use,
         type="primary",
-        on_click=_use_selection,
+        on_click=state.use_selection,
+        args=(st.session_state,),
         help=t("upload.use.help"),
         icon=":material/check:",
     )
 
 
-def _in_use_links(in_use) -> None:
+def _in_use_links(dataset) -> None:
     """Say which data the other pages use, with links that open them on it."""
+    rows, columns = dataset.X.shape
     st.success(
-        t("upload.in_use", name=upload.quote(in_use.name), rows=in_use.X.shape[0], columns=in_use.X.shape[1]),
-        icon=":material/check_circle:",
+        t("upload.in_use", name=upload.quote(dataset.name), rows=rows, columns=columns), icon=":material/check_circle:"
     )
     for page, label_key, icon in TARGET_PAGES:
         link_to_page(page, t(label_key), icon, query={"source": "upload"})
@@ -218,18 +161,15 @@ def _selection_section(table: upload.ParsedTable) -> None:
     except upload.UploadError as problem:
         st.error(str(problem), icon=":material/error:")
         return
-    selection_id = upload.dataset_id(st.session_state["up_hash"], columns, standardise)
+    selection_id = state.selection_id(st.session_state, columns, standardise)
     picture, side = st.columns([3, 2], gap="large")
     with side:
         for warning in summary.warnings:
             st.warning(warning, icon=":material/warning:")
         _hand_over(selection_id)
     with picture:
-        st.plotly_chart(
-            _preview(selection_id, dataset.X, dataset.feature_names),
-            key="up_preview_chart",
-            config={"displaylogo": False},
-        )
+        chart = _preview(selection_id, dataset.X, dataset.feature_names)
+        st.plotly_chart(chart, key=KEYS.preview_chart, config={"displaylogo": False})
         if len(columns) > 2:
             st.caption(t("upload.chart.more", d=len(columns)))
     st.caption(t("upload.preview"))
@@ -239,16 +179,17 @@ def _selection_section(table: upload.ParsedTable) -> None:
 
 def main() -> None:
     setup_page("upload.title")
+    set_defaults(st.session_state, state.DEFAULTS)
     st.title(t("upload.title"))
     st.markdown(t("upload.intro"))
     _file_section()
-    problem, table = st.session_state["up_problem"], st.session_state["up_table"]
+    problem, table = st.session_state[KEYS.problem], st.session_state[KEYS.table]
     if problem:
         st.error(t("upload.error.title", message=problem), icon=":material/error:")
     if table is None:
-        in_use = st.session_state["uploaded_dataset"]
-        if in_use is not None:
-            _in_use_links(in_use)
+        dataset, _ = state.in_use(st.session_state)
+        if dataset is not None:
+            _in_use_links(dataset)
         elif not problem:
             st.caption(t("upload.in_use.none"))
         return
