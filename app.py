@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from emlab.playground.export import data_csv, history_csv, history_json, settings_dict, standalone_html
+from emlab.playground.keys import KEYS
 from emlab.playground.model import Playground, build_playground
 from emlab.playground.tables import markdown_table
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data, cached_history, load_chosen_data
@@ -26,7 +27,6 @@ from gmm_core import EMState
 PAGE = "playground"
 # Fewer samples than this per component leave EM fitting noise: say so (it still runs).
 FEW_SAMPLES_PER_COMPONENT = 5
-CHART_KEY = "play_chart"
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,7 +104,7 @@ def show_last_good() -> None:
 def show(shown: Shown) -> None:
     """The chart, what it shows, the fitted numbers and the downloads."""
     result = shown.result
-    st.plotly_chart(result.figure, key=CHART_KEY, theme=None, config={"displaylogo": False})
+    st.plotly_chart(result.figure, key=KEYS.chart, theme=None, config={"displaylogo": False})
     st.markdown(t("play.intro"))
     st.caption(t("play.histogram_help") if result.one_feature else t("play.chart_help"))
     if result.shown_points < result.n_points:
@@ -170,7 +170,7 @@ def show_downloads(shown: Shown) -> None:
             on_click="ignore",
             icon=f":material/{icon}:",
             help=t("play.download.html_help") if name == "html" else None,
-            key=f"play_dl_{name}",
+            key=KEYS.download(name),
         )
     st.caption(t("play.share"))
 

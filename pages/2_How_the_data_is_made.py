@@ -16,13 +16,18 @@ from emlab.shared.controls import data_controls, last_good, remember, view_contr
 from emlab.shared.formulas import dirichlet_latex, gaussian_latex, multinomial_latex
 from emlab.shared.page import setup_page
 from emlab.shared.settings import DataSettings, ViewSettings
+from emlab.shared.state_keys import PARAM
 from emlab.shared.text import t
+from emlab.story.keys import KEYS
 from emlab.story.model import Story, build_story
 
 PAGE = "story"
 DRAW_CHOICES = (50, 100, 200, 500, 1000)
 # Keys of the shared controls that a link to the Playground carries (data and view; not this page's own).
-LINKED_KEYS = ("source", "layout", "n", "k_true", "d", "alpha", "data_seed", "sep", "elong", "view", "fx", "fy", "big")
+LINKED_KEYS = (
+    *(PARAM.source, PARAM.layout, PARAM.n, PARAM.k_true, PARAM.d, PARAM.alpha, PARAM.data_seed),
+    *(PARAM.separation, PARAM.elongation, PARAM.projection, PARAM.x_feature, PARAM.y_feature, PARAM.large),
+)
 CHART_CONFIG = {"displaylogo": False}
 
 
@@ -41,7 +46,7 @@ def main() -> None:
         view_controls(("x1", "x2"))
         st.info(t("story.not_synthetic", source=data_settings.source))
         st.button(
-            t("story.use_synthetic"), key="story_use_synthetic", on_click=_set_state, args=("source", "synthetic")
+            t("story.use_synthetic"), key=KEYS.use_synthetic, on_click=_set_state, args=(PARAM.source, "synthetic")
         )
         return
     names = tuple(f"x{i + 1}" for i in range(data_settings.d))
@@ -52,7 +57,7 @@ def main() -> None:
         t("story.draws"),
         options=DRAW_CHOICES,
         value=200,
-        key="story_draws",
+        key=KEYS.draws,
         help=t("story.draws.help"),
         bind="query-params",
     )
@@ -71,6 +76,7 @@ def main() -> None:
 
 
 def _set_state(key: str, value) -> None:
+    """Set a shared sidebar widget (by its key, a ``PARAM`` name) before it is drawn in the next run."""
     st.session_state[key] = value
 
 
@@ -80,19 +86,19 @@ def show_generators(data_settings: DataSettings) -> None:
     left, right, _ = st.columns([1, 1, 1])
     left.button(
         t("story.preset.spread"),
-        key="story_preset_spread",
+        key=KEYS.preset_spread,
         help=t("story.preset.spread.help"),
         on_click=_set_state,
-        args=("layout", "spread"),
+        args=(PARAM.layout, "spread"),
         type="primary" if data_settings.layout == "spread" else "secondary",
         width="stretch",
     )
     right.button(
         t("story.preset.seed"),
-        key="story_preset_seed",
+        key=KEYS.preset_seed,
         help=t("story.preset.seed.help"),
         on_click=_set_state,
-        args=("layout", "seed_script"),
+        args=(PARAM.layout, "seed_script"),
         type="primary" if data_settings.layout == "seed_script" else "secondary",
         width="stretch",
     )
@@ -115,14 +121,14 @@ def show_story(story: Story, data_settings: DataSettings, n_draws: int) -> None:
         else:
             key = "story.stage1.ternary" if n_components == 3 else "story.stage1.strips"
             st.caption(t(key, n_draws=n_draws))
-    figure_column.plotly_chart(story.dirichlet, key="story_dirichlet_chart", theme=None, config=CHART_CONFIG)
+    figure_column.plotly_chart(story.dirichlet, key=KEYS.dirichlet_chart, theme=None, config=CHART_CONFIG)
 
     st.subheader(t("story.stage2"))
     figure_column, text_column = st.columns([3, 2], gap="large")
     with text_column:
         st.latex(multinomial_latex(story.n_samples, story.counts, story.expected))
         st.markdown(t("story.stage2.text"))
-    figure_column.plotly_chart(story.counts_chart, key="story_counts_chart", theme=None, config=CHART_CONFIG)
+    figure_column.plotly_chart(story.counts_chart, key=KEYS.counts_chart, theme=None, config=CHART_CONFIG)
 
     st.subheader(t("story.stage3"))
     figure_column, text_column = st.columns([3, 2], gap="large")
@@ -131,7 +137,7 @@ def show_story(story: Story, data_settings: DataSettings, n_draws: int) -> None:
         st.markdown(t("story.stage3.text"))
         if story.n_features > 2:
             st.caption(t("story.stage3.view", d=story.n_features))
-    figure_column.plotly_chart(story.samples, key="story_samples_chart", theme=None, config=CHART_CONFIG)
+    figure_column.plotly_chart(story.samples, key=KEYS.samples_chart, theme=None, config=CHART_CONFIG)
     st.dataframe(story.table, hide_index=True, width="stretch")
 
 

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from emlab.choose_k.figures import criterion_figure, winner_figure
+from emlab.choose_k.keys import KEYS
 from emlab.choose_k.model import (
     K_MAX_RANGE,
     N_INIT_RANGE,
@@ -114,14 +115,14 @@ def main() -> None:
 
 
 def search_controls() -> ChooseKSettings:
-    """The page's own controls (keys ``ck_...``, bound to the URL like the sidebar's)."""
+    """The page's own controls (keys in ``emlab.choose_k.keys``, bound to the URL like the sidebar's)."""
     default = ChooseKSettings()
     columns = st.columns([4, 2, 2, 1.2, 1], gap="medium")
     types = columns[0].multiselect(
         t("ck.types"),
         options=COVARIANCE_TYPES,
         default=list(default.covariance_types),
-        key="ck_types",
+        key=KEYS.covariance_types,
         help=t("ck.types.help"),
         bind="query-params",
     )
@@ -130,7 +131,7 @@ def search_controls() -> ChooseKSettings:
         min_value=K_MAX_RANGE[0],
         max_value=K_MAX_RANGE[1],
         value=default.k_max,
-        key="ck_kmax",
+        key=KEYS.k_max,
         bind="query-params",
     )
     n_init = columns[2].slider(
@@ -138,20 +139,20 @@ def search_controls() -> ChooseKSettings:
         min_value=N_INIT_RANGE[0],
         max_value=N_INIT_RANGE[1],
         value=default.n_init,
-        key="ck_n_init",
+        key=KEYS.n_init,
         help=t("ck.n_init.help"),
         bind="query-params",
     )
     criterion = columns[3].radio(
         t("ck.criterion"),
         options=("BIC", "AIC"),
-        key="ck_criterion",
+        key=KEYS.criterion,
         help=t("ck.criterion.help"),
         horizontal=True,
         bind="query-params",
     )
     seed = columns[4].number_input(
-        t("ck.seed"), min_value=0, max_value=9999, value=default.seed, step=1, key="ck_seed", bind="query-params"
+        t("ck.seed"), min_value=0, max_value=9999, value=default.seed, step=1, key=KEYS.seed, bind="query-params"
     )
     ordered = tuple(kind for kind in COVARIANCE_TYPES if kind in types)
     return ChooseKSettings(ordered, int(k_max), int(n_init), criterion.lower(), int(seed))
@@ -173,12 +174,12 @@ def show(comparison: ModelComparison, figures: tuple[go.Figure, go.Figure], data
         + (t("ck.truth", k_true=true_k) if true_k is not None else t("ck.truth_unknown")),
         icon=":material/emoji_events:",
     )
-    st.plotly_chart(criteria, key="ck_criteria_chart", theme=None, config=CHART_CONFIG)
+    st.plotly_chart(criteria, key=KEYS.criteria_chart, theme=None, config=CHART_CONFIG)
     st.caption(t("ck.chart_caption"))
     fit_column, side_column = st.columns([3, 2], gap="large")
     with fit_column:
         st.subheader(t("ck.fit_title", cov=comparison.winner_type, k=comparison.winner_k))
-        st.plotly_chart(fit, key="ck_fit_chart", theme=None, config=CHART_CONFIG)
+        st.plotly_chart(fit, key=KEYS.fit_chart, theme=None, config=CHART_CONFIG)
         if data.n_features == 1:
             st.caption(t("ck.one_feature"))
     with side_column:

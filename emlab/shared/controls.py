@@ -6,7 +6,7 @@ choice widgets put their *displayed* label in the URL, so their options are the 
 themselves (``cov=diag``, ``init=kmeans``) and the explanation goes in the help text.
 
 Moving to another page through the sidebar drops the query string, and each page has its own
-widgets, so every bound value is also remembered in the session (``SETTINGS_MEMORY``) and given
+widgets, so every bound value is also remembered in the session (``SESSION.settings_memory``) and given
 back to the same-keyed widget on the next page: the data and model a student chose follow them
 from the playground to the step-through page and back.
 """
@@ -19,31 +19,39 @@ import streamlit as st
 
 from emlab.shared import settings
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
+from emlab.shared.state_keys import PARAM, SESSION
 from emlab.shared.text import t
 from gmm_core import COVARIANCE_TYPES, INIT_METHODS
 
 ALPHA_CHOICES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
-SETTINGS_MEMORY = "bound_settings"
-ARRIVED_KEY = "arrived_on_page"
-SESSION_DEFAULTS: dict[str, Any] = {"uploaded_dataset": None, "upload_id": "", "last_good": {}, SETTINGS_MEMORY: {}}
-# The 'Your own data' page: the file last read (its table or its problem), kept across page switches.
-SESSION_DEFAULTS.update({"up_table": None, "up_problem": "", "up_hash": ""})
-# The step-through page: its walk through EM, a notice from the last button, and manually chosen starting means.
+SESSION_DEFAULTS: dict[str, Any] = {
+    SESSION.uploaded_dataset: None,
+    SESSION.upload_id: "",
+    SESSION.last_good: {},
+    SESSION.settings_memory: {},
+}
+# The step-through page's entries (its walk through EM, a notice from the last button, manually chosen
+# starting means): that feature's to declare; kept here until emlab/step_through initialises its own.
 SESSION_DEFAULTS.update({"step_session": None, "step_notice": None, "step_manual": None})
 
 
 def init_state() -> None:
     """Create the non-widget session state every page relies on (idempotent)."""
-    for key, value in SESSION_DEFAULTS.items():
-        if key not in st.session_state:
-            st.session_state[key] = value.copy() if isinstance(value, dict) else value
+    set_defaults(st.session_state, SESSION_DEFAULTS)
+
+
+def set_defaults(state, defaults: dict[str, Any]) -> None:
+    """Give every key of ``defaults`` missing from ``state`` its default (a fresh copy of a dict)."""
+    for key, value in defaults.items():
+        if key not in state:
+            state[key] = value.copy() if isinstance(value, dict) else value
 
 
 def _bound(widget, label: str, key: str, **kwargs):
     """Draw ``widget`` bound to the URL parameter ``key``, carrying its value across pages."""
     init_state()
-    memory = st.session_state[SETTINGS_MEMORY]
-    arrived = st.session_state.get(ARRIVED_KEY, False)
+    memory = st.session_state[SESSION.settings_memory]
+    arrived = st.session_state.get(SESSION.arrived, False)
     if arrived and key not in st.query_params and key in memory and _fits(memory[key], kwargs):
         st.session_state[key] = memory[key]
     value = widget(label, key=key, bind="query-params", **kwargs)
@@ -58,8 +66,8 @@ def note_page(page_id: str) -> None:
     back to a default value, which the URL then leaves out), so nothing is given back.
     """
     init_state()
-    st.session_state[ARRIVED_KEY] = st.session_state.get("current_page") != page_id
-    st.session_state["current_page"] = page_id
+    st.session_state[SESSION.arrived] = st.session_state.get(SESSION.current_page) != page_id
+    st.session_state[SESSION.current_page] = page_id
 
 
 def _fits(value, widget_arguments: dict) -> bool:
@@ -75,16 +83,23 @@ def data_controls() -> DataSettings:
     default = DataSettings()
     sidebar = st.sidebar
     sidebar.header(t("data.header"))
-    source = _bound(sidebar.selectbox, t("data.source"), "source", options=settings.SOURCES, help=t("data.source.help"))
+    source = _bound(
+        sidebar.selectbox, t("data.source"), PARAM.source, options=settings.SOURCES, help=t("data.source.help")
+    )
     if source != "synthetic":
         return DataSettings(source=source)
     layout = _bound(
-        sidebar.radio, t("data.layout"), "layout", options=settings.LAYOUTS, help=t("data.layout.help"), horizontal=True
+        sidebar.radio,
+        t("data.layout"),
+        PARAM.layout,
+        options=settings.LAYOUTS,
+        help=t("data.layout.help"),
+        horizontal=True,
     )
     n = _bound(
         sidebar.slider,
         t("data.n"),
-        "n",
+        PARAM.n,
         min_value=settings.N_RANGE[0],
         max_value=settings.N_RANGE[1],
         value=default.n,
@@ -93,18 +108,23 @@ def data_controls() -> DataSettings:
     k_true = _bound(
         sidebar.slider,
         t("data.k_true"),
-        "k_true",
+        PARAM.k_true,
         min_value=settings.K_TRUE_RANGE[0],
         max_value=settings.K_TRUE_RANGE[1],
         value=default.k_true,
     )
     d = _bound(
-        sidebar.slider, t("data.d"), "d", min_value=settings.D_RANGE[0], max_value=settings.D_RANGE[1], value=default.d
+        sidebar.slider,
+        t("data.d"),
+        PARAM.d,
+        min_value=settings.D_RANGE[0],
+        max_value=settings.D_RANGE[1],
+        value=default.d,
     )
     alpha = _bound(
         sidebar.select_slider,
         t("data.alpha"),
-        "alpha",
+        PARAM.alpha,
         options=ALPHA_CHOICES,
         value=default.alpha,
         help=t("data.alpha.help"),
@@ -114,7 +134,7 @@ def data_controls() -> DataSettings:
         separation = _bound(
             sidebar.slider,
             t("data.separation"),
-            "sep",
+            PARAM.separation,
             min_value=settings.SEPARATION_RANGE[0],
             max_value=settings.SEPARATION_RANGE[1],
             value=default.separation,
@@ -124,7 +144,7 @@ def data_controls() -> DataSettings:
         elongation = _bound(
             sidebar.slider,
             t("data.elongation"),
-            "elong",
+            PARAM.elongation,
             min_value=settings.ELONGATION_RANGE[0],
             max_value=settings.ELONGATION_RANGE[1],
             value=default.elongation,
@@ -134,7 +154,7 @@ def data_controls() -> DataSettings:
     data_seed = _bound(
         sidebar.number_input,
         t("data.seed"),
-        "data_seed",
+        PARAM.data_seed,
         min_value=settings.SEED_RANGE[0],
         max_value=settings.SEED_RANGE[1],
         value=default.data_seed,
@@ -151,13 +171,18 @@ def model_controls() -> ModelSettings:
     sidebar = st.sidebar
     sidebar.header(t("model.header"))
     k = _bound(
-        sidebar.slider, t("model.k"), "k", min_value=settings.K_RANGE[0], max_value=settings.K_RANGE[1], value=default.k
+        sidebar.slider,
+        t("model.k"),
+        PARAM.k,
+        min_value=settings.K_RANGE[0],
+        max_value=settings.K_RANGE[1],
+        value=default.k,
     )
-    cov = _bound(sidebar.selectbox, t("model.cov"), "cov", options=COVARIANCE_TYPES, help=t("model.cov.help"))
+    cov = _bound(sidebar.selectbox, t("model.cov"), PARAM.cov, options=COVARIANCE_TYPES, help=t("model.cov.help"))
     init = _bound(
         sidebar.selectbox,
         t("model.init"),
-        "init",
+        PARAM.init,
         options=INIT_METHODS,
         index=INIT_METHODS.index(default.init),
         help=t("model.init.help"),
@@ -165,7 +190,7 @@ def model_controls() -> ModelSettings:
     model_seed = _bound(
         sidebar.number_input,
         t("model.seed"),
-        "model_seed",
+        PARAM.model_seed,
         min_value=settings.SEED_RANGE[0],
         max_value=settings.SEED_RANGE[1],
         value=default.model_seed,
@@ -173,17 +198,21 @@ def model_controls() -> ModelSettings:
     )
     with sidebar.expander("EM options"):
         reg_covar = _bound(
-            st.select_slider, t("model.reg_covar"), "reg", options=settings.REG_COVAR_CHOICES, value=default.reg_covar
+            st.select_slider,
+            t("model.reg_covar"),
+            PARAM.reg_covar,
+            options=settings.REG_COVAR_CHOICES,
+            value=default.reg_covar,
         )
         max_iter = _bound(
             st.slider,
             t("model.max_iter"),
-            "max_iter",
+            PARAM.max_iter,
             min_value=settings.MAX_ITER_RANGE[0],
             max_value=settings.MAX_ITER_RANGE[1],
             value=default.max_iter,
         )
-        tol = _bound(st.select_slider, t("model.tol"), "tol", options=settings.TOL_CHOICES, value=default.tol)
+        tol = _bound(st.select_slider, t("model.tol"), PARAM.tol, options=settings.TOL_CHOICES, value=default.tol)
     return ModelSettings(int(k), cov, init, float(reg_covar), int(max_iter), float(tol), int(model_seed))
 
 
@@ -201,33 +230,33 @@ def view_controls(feature_names: tuple[str, ...], truth_known: bool = True) -> V
         projection = _bound(
             sidebar.radio,
             t("view.projection"),
-            "view",
+            PARAM.projection,
             options=settings.PROJECTIONS,
             help=t("view.projection.help"),
             horizontal=True,
         )
         if projection == "features":
-            x_name = _bound(sidebar.selectbox, t("view.x"), "fx", options=feature_names, index=0)
-            y_name = _bound(sidebar.selectbox, t("view.y"), "fy", options=feature_names, index=1)
+            x_name = _bound(sidebar.selectbox, t("view.x"), PARAM.x_feature, options=feature_names, index=0)
+            y_name = _bound(sidebar.selectbox, t("view.y"), PARAM.y_feature, options=feature_names, index=1)
             x_feature, y_feature = feature_names.index(x_name), feature_names.index(y_name)
             if x_feature == y_feature:
                 sidebar.warning(t("warn.same_features"))
-    show_truth = truth_known and _bound(sidebar.toggle, t("view.truth"), "truth", value=default.show_truth)
-    large = _bound(sidebar.toggle, t("view.large"), "big", value=default.large)
+    show_truth = truth_known and _bound(sidebar.toggle, t("view.truth"), PARAM.truth, value=default.show_truth)
+    large = _bound(sidebar.toggle, t("view.large"), PARAM.large, value=default.large)
     return ViewSettings(projection, int(x_feature), int(y_feature), bool(show_truth), bool(large))
 
 
 def uploaded_dataset():
     """The data set uploaded on the 'Your own data' page in this session (or None) and its id."""
     init_state()
-    return st.session_state["uploaded_dataset"], st.session_state["upload_id"]
+    return st.session_state[SESSION.uploaded_dataset], st.session_state[SESSION.upload_id]
 
 
 def remember(page: str, value) -> None:
     """Keep ``value`` as the last good result of ``page``, shown again if a later setting fails."""
-    st.session_state["last_good"][page] = value
+    st.session_state[SESSION.last_good][page] = value
 
 
 def last_good(page: str):
     """The last good result of ``page`` in this session, or None."""
-    return st.session_state["last_good"].get(page)
+    return st.session_state[SESSION.last_good].get(page)
