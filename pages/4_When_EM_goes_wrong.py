@@ -1,7 +1,10 @@
 """When EM goes wrong: five pitfalls, each a small live experiment with one sentence of why.
 
-Each section has its own fixed teaching data and one to three controls (keys ``pit_...``, bound to
-the URL); its results come from one cached, pure builder in ``emlab.pitfalls.runs``.
+One experiment is drawn at a time, picked by a control bound to the URL (``pit_section``), so
+every experiment is one click away and has its own link, and the browser draws two or three
+charts instead of nine. Each experiment has its own fixed teaching data and one to three controls
+(keys ``pit_<section>_...``, bound to the URL and kept for the session while another experiment
+is shown); its results come from one cached, pure builder in ``emlab.pitfalls.runs``.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ from gmm_core import INIT_METHODS
 from gmm_core.experiments import COLLAPSE_KINDS
 
 CHART_CONFIG = {"displaylogo": False}
+SECTIONS = ("lo", "sing", "ls", "hs", "seed")
+# Widget values survive while their experiment is hidden (the URL carries only the one shown).
+KEEP = {"bind": "query-params", "persist_state": "session"}
 
 
 # One cached wrapper per experiment: each result is a pure function of its controls, shared across
@@ -70,15 +76,33 @@ def main() -> None:
     st.title(t("pit.title"))
     st.markdown(t("pit.intro"))
     large = view_controls(("x1", "x2")).large
-    for section in (local_optima_section, singularity_section, label_switching_section, hard_soft_section):
-        section(large)
-        st.divider()
-    script_section(large)
+    section = choose_section()
+    st.subheader(t(f"pit.{section}.title"))
+    st.markdown(t(f"pit.{section}.why"))
+    DRAW[section](large)
 
 
-def header(prefix: str) -> None:
-    st.subheader(t(f"pit.{prefix}.title"))
-    st.markdown(t(f"pit.{prefix}.why"))
+def choose_section() -> str:
+    """The experiment to draw: picked on the page, else named by the link, else the first.
+
+    The URL carries the section's id (``pit_section=sing``) while the control shows its title, so
+    the URL is written here rather than by ``bind`` (which would put the displayed title in it).
+    A link from before ``pit_section`` existed opens the experiment whose controls it sets.
+    """
+    if "pit_section" not in st.session_state:
+        linked = st.query_params.get("pit_section")
+        by_controls = [name for name in SECTIONS if any(key.startswith(f"pit_{name}_") for key in st.query_params)]
+        st.session_state["pit_section"] = linked if linked in SECTIONS else (by_controls or SECTIONS)[0]
+    section = st.segmented_control(
+        t("pit.section"),
+        SECTIONS,
+        format_func=lambda name: t(f"pit.{name}.short"),
+        required=True,
+        key="pit_section",
+        persist_state="session",
+    )
+    st.query_params["pit_section"] = section
+    return section
 
 
 def chart(figure, key: str) -> None:
@@ -86,7 +110,6 @@ def chart(figure, key: str) -> None:
 
 
 def local_optima_section(large: bool) -> None:
-    header("lo")
     left, right, _ = st.columns([1, 1, 2])
     init = left.selectbox(
         t("pit.lo.init"),
@@ -94,11 +117,9 @@ def local_optima_section(large: bool) -> None:
         index=INIT_METHODS.index("random_from_data"),
         key="pit_lo_init",
         help=t("pit.lo.init.help"),
-        bind="query-params",
+        **KEEP,
     )
-    n_starts = right.select_slider(
-        t("pit.lo.starts"), options=START_CHOICES, value=24, key="pit_lo_starts", bind="query-params"
-    )
+    n_starts = right.select_slider(t("pit.lo.starts"), options=START_CHOICES, value=24, key="pit_lo_starts", **KEEP)
     try:
         result = cached_local_optima(init, int(n_starts), large=large)
     except ValueError as error:
@@ -114,7 +135,6 @@ def local_optima_section(large: bool) -> None:
 
 
 def singularity_section(large: bool) -> None:
-    header("sing")
     left, right, _ = st.columns([1.2, 1.3, 1.5])
     kind = left.radio(
         t("pit.sing.kind"),
@@ -122,7 +142,7 @@ def singularity_section(large: bool) -> None:
         key="pit_sing_kind",
         help=t("pit.sing.kind.help"),
         horizontal=True,
-        bind="query-params",
+        **KEEP,
     )
     reg_covar = right.select_slider(
         t("pit.sing.reg"),
@@ -131,7 +151,7 @@ def singularity_section(large: bool) -> None:
         format_func=lambda value: "0" if value == 0 else f"{value:.0e}",
         key="pit_sing_reg",
         help=t("pit.sing.reg.help"),
-        bind="query-params",
+        **KEEP,
     )
     result = cached_singularity(kind, float(reg_covar), large=large)
     text, icon = result.message
@@ -146,7 +166,6 @@ def singularity_section(large: bool) -> None:
 
 
 def label_switching_section(large: bool) -> None:
-    header("ls")
     column, _ = st.columns([1, 3])
     choices = permutation_labels(3)
     permutation = column.selectbox(
@@ -155,7 +174,7 @@ def label_switching_section(large: bool) -> None:
         index=choices.index("C2-C3-C1"),
         key="pit_ls_perm",
         help=t("pit.ls.perm.help"),
-        bind="query-params",
+        **KEEP,
     )
     result = cached_label_switching(permutation, large=large)
     chart(result.figure, "pit_ls_chart")
@@ -163,7 +182,6 @@ def label_switching_section(large: bool) -> None:
 
 
 def hard_soft_section(large: bool) -> None:
-    header("hs")
     columns = st.columns([1, 1, 1, 1])
     elongation = columns[0].slider(
         t("pit.hs.elong"),
@@ -172,7 +190,7 @@ def hard_soft_section(large: bool) -> None:
         value=6.0,
         step=0.5,
         key="pit_hs_elong",
-        bind="query-params",
+        **KEEP,
     )
     separation = columns[1].slider(
         t("pit.hs.sep"),
@@ -181,7 +199,7 @@ def hard_soft_section(large: bool) -> None:
         value=2.5,
         step=0.5,
         key="pit_hs_sep",
-        bind="query-params",
+        **KEEP,
     )
     seed = columns[2].number_input(
         t("pit.hs.seed"),
@@ -191,7 +209,7 @@ def hard_soft_section(large: bool) -> None:
         step=1,
         key="pit_hs_seed",
         help=t("pit.hs.seed.help"),
-        bind="query-params",
+        **KEEP,
     )
     result = cached_hard_soft(float(elongation), float(separation), int(seed), large=large)
     chart(result.figure, "pit_hs_chart")
@@ -199,7 +217,6 @@ def hard_soft_section(large: bool) -> None:
 
 
 def script_section(large: bool) -> None:
-    header("seed")
     column, _ = st.columns([1, 2])
     epochs = column.slider(
         t("pit.seed.epochs"),
@@ -208,7 +225,7 @@ def script_section(large: bool) -> None:
         value=100,
         step=10,
         key="pit_seed_epochs",
-        bind="query-params",
+        **KEEP,
     )
     result = cached_script_lesson(int(epochs), large=large)
     st.caption(t("pit.seed.data"))
@@ -223,4 +240,11 @@ def script_section(large: bool) -> None:
     st.caption(t("pit.seed.where"))
 
 
+DRAW = {
+    "lo": local_optima_section,
+    "sing": singularity_section,
+    "ls": label_switching_section,
+    "hs": hard_soft_section,
+    "seed": script_section,
+}
 main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,22 +12,22 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from emlab.pitfalls import runs as pitfall_runs
+from emlab.pitfalls.layers import blended_colors, ellipse_path
 from emlab.shared.text import t
+from gmm_core import ellipse_outlines
 from tests.plotly_json import decode
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/4_When_EM_goes_wrong.py"
-CHART_KEYS = (
-    "pit_lo_gallery_chart",
-    "pit_lo_values_chart",
-    "pit_lo_best_worst_chart",
-    "pit_sing_picture_chart",
-    "pit_sing_curves_chart",
-    "pit_ls_chart",
-    "pit_hs_chart",
-    "pit_seed_curves_chart",
-    "pit_seed_covariance_chart",
-)
+# The charts each experiment draws; one experiment is shown at a time.
+SECTION_CHARTS = {
+    "lo": ("pit_lo_gallery_chart", "pit_lo_values_chart", "pit_lo_best_worst_chart"),
+    "sing": ("pit_sing_picture_chart", "pit_sing_curves_chart"),
+    "ls": ("pit_ls_chart",),
+    "hs": ("pit_hs_chart",),
+    "seed": ("pit_seed_curves_chart", "pit_seed_covariance_chart"),
+}
+CHART_KEYS = tuple(key for keys in SECTION_CHARTS.values() for key in keys)
 
 
 # --------------------------------------------------------------------------- the builders
@@ -97,6 +98,61 @@ def test_script_lesson_goes_down_while_em_goes_up():
     assert np.linalg.matrix_rank(result.wrong_covariance) == 1
 
 
+# --------------------------------------------------------------------------- the light drawing pieces
+
+
+def test_blended_colour_is_what_the_overlaid_layers_composite_to():
+    """Grey at 35%, then each component at 90% of its responsibility, alpha-composited in order."""
+    resp = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.0, 0.0]])
+    colours = blended_colors(resp, 4)
+    grey, blue, orange = (
+        np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)]) for c in ("#9a9a9a", "#0072B2", "#E69F00")
+    )
+
+    def over(top, top_alpha, bottom, bottom_alpha):
+        alpha = top_alpha + bottom_alpha * (1 - top_alpha)
+        return (top * top_alpha + bottom * bottom_alpha * (1 - top_alpha)) / alpha, alpha
+
+    def rgba_of(text):
+        *rgb, alpha = (float(v) for v in text[5:-1].split(","))
+        return np.array(rgb), alpha
+
+    rgb, alpha = rgba_of(colours[0])
+    want, want_alpha = over(blue, 0.9, grey, 0.35)
+    np.testing.assert_allclose(rgb, want, atol=0.5)
+    assert alpha == pytest.approx(want_alpha, abs=1e-3)
+    half_blue = over(blue, 0.9 * 128 / 255, grey, 0.35)
+    want, want_alpha = over(orange, 0.9 * 128 / 255, *half_blue)
+    rgb, alpha = rgba_of(colours[2])
+    np.testing.assert_allclose(rgb, want, atol=0.5)
+    assert alpha == pytest.approx(want_alpha, abs=1e-3)
+    assert colours[3] == "rgba(154,154,154,0.350)" == blended_colors(None, 1)[0]
+
+
+def test_ellipse_path_stays_on_the_ellipse_between_its_quarter_points():
+    mean, covariance = np.array([1.0, -2.0]), np.array([[4.0, 1.5], [1.5, 1.0]])
+    outline = ellipse_outlines(mean[None], covariance[None], 0.95, 4)[0]
+    path = ellipse_path(outline, mean)
+    numbers = np.array([float(v) for v in re.findall(r"-?[\d.]+(?:e-?\d+)?", path)]).reshape(-1, 2)
+    start, curves = numbers[0], numbers[1:].reshape(4, 3, 2)
+    precision = np.linalg.inv(covariance)
+    for first, second, end in curves:
+        for u in np.linspace(0, 1, 9):  # points along the cubic Bezier arc
+            point = (1 - u) ** 3 * start + 3 * (1 - u) ** 2 * u * first + 3 * (1 - u) * u**2 * second + u**3 * end
+            radius = np.sqrt((point - mean) @ precision @ (point - mean))
+            assert radius == pytest.approx(np.sqrt(-2 * np.log(0.05)), rel=1e-3)
+        start = end
+
+
+def test_every_figure_draws_one_trace_per_layer():
+    """Soft colours in one trace (not K + 1), ellipses as shapes (not 2K traces per panel)."""
+    fitted = pitfall_runs.label_switching("C2-C3-C1").figure
+    point_traces = [trace for trace in fitted.data if trace.mode == "markers" and trace.x[0] is not None]
+    assert len(point_traces) == 3, "one point trace per panel"
+    assert len(fitted.layout.shapes) == 3 * 2 * 3, "three panels, two levels, three components"
+    assert len(fitted.data) <= 12
+
+
 # --------------------------------------------------------------------------- the page
 
 
@@ -121,66 +177,117 @@ def assert_clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def test_default_page_runs_every_experiment():
-    at = run_page()
+def show(at: AppTest, section: str) -> dict[str, dict]:
+    """Pick ``section`` with the page's control; its charts, and only its charts, are drawn."""
+    at.button_group(key="pit_section").set_value(section).run()
     assert_clean(at)
     charts = specs(at)
-    assert set(charts) == set(CHART_KEYS)
+    assert set(charts) == set(SECTION_CHARTS[section])
+    assert at.query_params["pit_section"] == section, "the URL links to the experiment shown"
+    return charts
+
+
+def test_default_page_draws_the_first_experiment_only():
+    at = run_page()
+    assert_clean(at)
+    assert set(specs(at)) == set(SECTION_CHARTS["lo"])
+    assert at.button_group(key="pit_section").value == "lo"
+
+
+def test_every_experiment_one_click_away_at_default_settings():
+    at = run_page()
+    charts = show(at, "sing")
     assert at.info[0].value.startswith(t("pit.sing.broke", iteration=5)[:30])
-    crosses = [trace for trace in charts["pit_sing_curves_chart"]["data"] if trace.get("mode") == "text+markers"]
-    assert len(crosses) == 1, "only reg_covar = 0 breaks down"
-    script, em = (decode(trace["y"]) for trace in charts["pit_seed_curves_chart"]["data"])
-    assert script[-1] < script[0] - 0.3 and em[-1] > em[0] + 0.1
-    titles = [a["text"] for a in charts["pit_hs_chart"]["layout"]["annotations"]]
+    labels = charts["pit_sing_curves_chart"]["data"][-1]
+    assert sum(size > 0 for size in labels["marker"]["size"]) == 1, "only reg_covar = 0 breaks down"
+    show(at, "ls")
+    titles = [a["text"] for a in show(at, "hs")["pit_hs_chart"]["layout"]["annotations"]]
     kmeans, em_score = (float(title.rsplit(" ", 1)[1]) for title in titles)
     assert em_score > kmeans
+    script, em = (decode(trace["y"]) for trace in show(at, "seed")["pit_seed_curves_chart"]["data"])
+    assert script[-1] < script[0] - 0.3 and em[-1] > em[0] + 0.1
+
+
+@pytest.mark.parametrize("section", SECTION_CHARTS)
+def test_every_experiment_has_its_own_link(section):
+    at = run_page(pit_section=section)
+    assert_clean(at)
+    assert set(specs(at)) == set(SECTION_CHARTS[section])
+
+
+def test_a_link_with_an_experiments_controls_but_no_section_opens_that_experiment():
+    at = run_page(pit_hs_elong=8.0)
+    assert_clean(at)
+    assert set(specs(at)) == {"pit_hs_chart"}
+    assert at.slider(key="pit_hs_elong").value == 8.0
+
+
+def test_a_hidden_experiment_keeps_its_settings():
+    at = run_page()
+    at.select_slider(key="pit_lo_starts").set_value(8).run()
+    show(at, "hs")
+    charts = show(at, "lo")
+    assert at.select_slider(key="pit_lo_starts").value == 8
+    assert len(decode(charts["pit_lo_values_chart"]["data"][0]["x"])) <= 8
+
+
+LOW_END = {
+    "pit_lo_init": "kmeans",
+    "pit_lo_starts": 8,
+    "pit_sing_kind": "line",
+    "pit_sing_reg": 0,
+    "pit_ls_perm": "C1-C3-C2",
+    "pit_hs_elong": 1.0,
+    "pit_hs_sep": 1.0,
+    "pit_hs_seed": 0,
+    "pit_seed_epochs": 10,
+}
+HIGH_END = {
+    "pit_lo_init": "k-means++",
+    "pit_lo_starts": 48,
+    "pit_sing_kind": "point",
+    "pit_sing_reg": "1e-01",
+    "pit_ls_perm": "C3-C2-C1",
+    "pit_hs_elong": 8.0,
+    "pit_hs_sep": 6.0,
+    "pit_hs_seed": 9999,
+    "pit_seed_epochs": 300,
+}
 
 
 def test_every_control_at_its_low_end():
-    at = run_page(
-        pit_lo_init="kmeans",
-        pit_lo_starts=8,
-        pit_sing_kind="line",
-        pit_sing_reg=0,
-        pit_ls_perm="C1-C3-C2",
-        pit_hs_elong=1.0,
-        pit_hs_sep=1.0,
-        pit_hs_seed=0,
-        pit_seed_epochs=10,
-    )
+    """One link carrying every experiment's controls: each experiment reads its own when shown."""
+    at = run_page(**LOW_END)
     assert_clean(at)
-    charts = specs(at)
-    assert len(charts["pit_lo_values_chart"]["data"][0]["x"]) <= 8
+    assert len(specs(at)["pit_lo_values_chart"]["data"][0]["x"]) <= 8
+    show(at, "sing")
     assert "collapsed onto the line" in at.info[0].value
-    script, em = (decode(trace["y"]) for trace in charts["pit_seed_curves_chart"]["data"])
+    show(at, "ls")
+    assert at.selectbox(key="pit_ls_perm").value == "C1-C3-C2"
+    show(at, "hs")
+    assert at.slider(key="pit_hs_sep").value == 1.0
+    script, em = (decode(trace["y"]) for trace in show(at, "seed")["pit_seed_curves_chart"]["data"])
     assert len(script) == 11 and len(em) == 10
 
 
 def test_every_control_at_its_high_end():
-    at = run_page(
-        pit_lo_init="k-means++",
-        pit_lo_starts=48,
-        pit_sing_kind="point",
-        pit_sing_reg="1e-01",
-        pit_ls_perm="C3-C2-C1",
-        pit_hs_elong=8.0,
-        pit_hs_sep=6.0,
-        pit_hs_seed=9999,
-        pit_seed_epochs=300,
-    )
+    at = run_page(**HIGH_END)
     assert_clean(at)
-    charts = specs(at)
-    values = charts["pit_lo_values_chart"]["data"][0]["x"]
-    assert len(decode(values)) >= 40
+    assert len(decode(specs(at)["pit_lo_values_chart"]["data"][0]["x"])) >= 40
+    show(at, "sing")
     assert at.info[0].value.startswith("With reg_covar = 0.1")
-    script, _ = (decode(trace["y"]) for trace in charts["pit_seed_curves_chart"]["data"])
+    show(at, "ls")
+    assert at.selectbox(key="pit_ls_perm").value == "C3-C2-C1"
+    show(at, "hs")
+    assert at.number_input(key="pit_hs_seed").value == 9999
+    script, _ = (decode(trace["y"]) for trace in show(at, "seed")["pit_seed_curves_chart"]["data"])
     assert len(script) == 301 and script[-1] < script[100]
 
 
 def test_presentation_mode_enlarges_the_text():
-    small = specs(run_page())["pit_ls_chart"]["layout"]["font"]["size"]
+    small = specs(run_page(pit_section="ls"))["pit_ls_chart"]["layout"]["font"]["size"]
     st.cache_data.clear()
-    large = specs(run_page(big="true"))["pit_ls_chart"]["layout"]["font"]["size"]
+    large = specs(run_page(pit_section="ls", big="true"))["pit_ls_chart"]["layout"]["font"]["size"]
     assert large > small
 
 
@@ -195,4 +302,4 @@ def test_warm_rerun_is_served_from_the_cache(monkeypatch):
         monkeypatch.setattr(pitfall_runs, name, fail)
     at.run()
     assert_clean(at)
-    assert len(at.get("plotly_chart")) == len(CHART_KEYS)
+    assert len(at.get("plotly_chart")) == len(SECTION_CHARTS["lo"])

@@ -1,8 +1,8 @@
 """Figures of the "When EM goes wrong" page (pure, no Streamlit).
 
-Fitted mixtures are drawn with the Playground's own pieces (``state_traces``: soft-coloured
-points, 50%/95% ellipses, labelled means); this module only arranges them into panels that share
-their axes, so two pictures side by side can be compared point for point.
+Fitted mixtures are drawn with the light pieces of :mod:`emlab.pitfalls.layers` (one blended
+point trace, ellipses as shapes, labelled means) arranged into panels that share their axes, so
+two pictures side by side can be compared point for point.
 """
 
 from __future__ import annotations
@@ -11,18 +11,16 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from emlab.shared.state_figures import state_traces
-from emlab.shared.figures import (
-    View2D,
-    axis_ranges,
-    ellipse_traces,
-    legend_entries,
-    mean_trace,
-    point_traces,
-    responsibility_shades,
-    truth_traces,
+from emlab.pitfalls.layers import (
+    ellipse_shapes,
+    fit_layers,
+    hard_point_trace,
+    panels_figure,
+    soft_point_trace,
+    start_trace,
 )
-from emlab.shared.style import FONT_FAMILY, TRUTH_COLOR, component_color, rgba, sizes
+from emlab.shared.figures import View2D, axis_ranges, legend_entries, mean_trace, truth_traces
+from emlab.shared.style import FONT_FAMILY, TRUTH_COLOR, rgba, sizes
 from emlab.shared.text import t
 from gmm_core import EMState, GMMParams
 from gmm_core.geometry import project_covariances
@@ -30,121 +28,6 @@ from gmm_core.geometry import project_covariances
 BEST_COLOR = "#009E73"
 WORST_COLOR = "#D55E00"
 CHOSEN_COLOR = "#0072B2"
-START_MARKER = {"symbol": "circle-open-dot", "color": "#111111", "line": {"width": 3}}
-
-
-def fitted_state(params: GMMParams, responsibilities: np.ndarray) -> EMState:
-    """A finished fit as an EM state, so the Playground's drawing functions can draw it."""
-    return EMState(0, "M", params, responsibilities)
-
-
-def panels_figure(
-    panels: list[tuple[str, list]],
-    x_range: list[float],
-    y_range: list[float],
-    *,
-    large: bool = False,
-    rows: int = 1,
-    height: int | None = None,
-    legend: list | None = None,
-) -> go.Figure:
-    """Scatter panels side by side (or in a grid) with the same fixed axes and equal scales.
-
-    Parameters
-    ----------
-    panels : list of (title, traces)
-    x_range, y_range : [low, high]
-        Shared by every panel.
-    rows : int
-        Grid rows; panels fill them left to right.
-    legend : list of traces, optional
-        Legend-only entries, added once.
-    """
-    size = sizes(large)
-    columns = int(np.ceil(len(panels) / rows))
-    figure = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=[title for title, _ in panels],
-        horizontal_spacing=0.04 if columns > 2 else 0.06,
-        vertical_spacing=0.12,
-    )
-    for index, (_, traces) in enumerate(panels):
-        row, column = index // columns + 1, index % columns + 1
-        for trace in traces:
-            trace.showlegend = False
-            figure.add_trace(trace, row=row, col=column)
-    for trace in legend or []:
-        figure.add_trace(trace, row=1, col=1)
-    figure.update_xaxes(range=x_range, autorange=False, zeroline=False, showticklabels=columns <= 3)
-    figure.update_yaxes(range=y_range, autorange=False, zeroline=False, showticklabels=columns <= 3)
-    for index in range(len(panels)):
-        suffix = "" if index == 0 else str(index + 1)
-        figure.update_layout({f"yaxis{suffix}": {"scaleanchor": f"x{suffix}", "scaleratio": 1}})
-    figure.update_layout(
-        template="plotly_white",
-        height=height or (560 if large else 480) * rows,
-        font={"family": FONT_FAMILY, "size": size["font"]},
-        margin={"l": 40, "r": 20, "t": 60, "b": 70},
-        legend={
-            "orientation": "h",
-            "traceorder": "normal",
-            "x": 0.0,
-            "y": -0.08,
-            "yanchor": "top",
-            "font": {"size": size["font"] * 0.9},
-        },
-        hovermode="closest",
-    )
-    figure.update_annotations(font={"size": size["title"] * 0.85})
-    return figure
-
-
-def fit_traces(view: View2D, points: np.ndarray, params: GMMParams, responsibilities, *, large: bool) -> list:
-    """One finished fit: soft-coloured points, ellipses and labelled means."""
-    return state_traces(fitted_state(params, responsibilities), points, view, large=large)
-
-
-def hard_point_trace(points: np.ndarray, labels: np.ndarray, n_components: int, *, large: bool) -> go.Scatter:
-    """Points coloured by a hard label, in one trace (a stepped colour scale over the palette).
-
-    One trace with a uint8 label per point instead of one soft-shade trace per component: for
-    hard assignments the picture is the same and the payload K times smaller.
-    """
-    scale = []
-    for k in range(n_components):
-        color = rgba(component_color(k), 0.85)
-        scale += [[k / n_components, color], [(k + 1) / n_components, color]]
-    return go.Scatter(
-        x=points[:, 0],
-        y=points[:, 1],
-        mode="markers",
-        name="points",
-        hoverinfo="skip",
-        showlegend=False,
-        marker={
-            "size": sizes(large)["point"],
-            "color": (np.asarray(labels) + 0.5).astype(np.float32),
-            "cmin": 0,
-            "cmax": n_components,
-            "colorscale": scale,
-            "showscale": False,
-            "line": {"width": 0},
-        },
-    )
-
-
-def start_trace(view: View2D, means: np.ndarray, *, large: bool) -> go.Scatter:
-    """The shared starting means as open markers."""
-    shown = view.points(means)
-    return go.Scatter(
-        x=shown[:, 0],
-        y=shown[:, 1],
-        mode="markers",
-        name=t("pit.fig.start_means"),
-        marker={**START_MARKER, "size": sizes(large)["mean"] * 1.2},
-        hoverinfo="skip",
-    )
 
 
 # --------------------------------------------------------------------------- 1. local optima
@@ -155,17 +38,17 @@ def gallery_figure(view: View2D, X: np.ndarray, fits: list, truth: GMMParams, *,
     points = view.points(X)
     panels = []
     for fit in fits:
-        traces = truth_traces(truth, view, large=large)
+        traces, shapes = truth_traces(truth, view, large=large), []
         if fit.params is None:
-            traces += point_traces(points, np.zeros((0, len(points)), dtype=np.uint8), large=large)
+            traces.append(soft_point_trace(points, None, large=large))
             title = t("pit.lo.seed_failed", seed=fit.seed)
         else:
             labels = fit.responsibilities.argmax(axis=1)
             means, covariances = view.components(fit.params)
             traces.append(hard_point_trace(points, labels, fit.params.n_components, large=large))
-            traces += ellipse_traces(means, covariances, large=large)
+            shapes = ellipse_shapes(means, covariances, large=large)
             title = t("pit.lo.seed_title", seed=fit.seed, ll=fit.log_likelihood)
-        panels.append((title, traces))
+        panels.append((title, traces, shapes))
     x_range, y_range = axis_ranges(points)
     figure = panels_figure(panels, x_range, y_range, large=large, rows=2, height=620 if large else 520)
     figure.update_annotations(font={"size": sizes(large)["font"]})
@@ -227,14 +110,11 @@ def final_values_figure(seeds, values: np.ndarray, *, large: bool = False) -> go
 def best_worst_figure(view: View2D, X: np.ndarray, best, worst, truth: GMMParams, *, large: bool = False) -> go.Figure:
     """The best and the worst start side by side, with the true components dashed."""
     points = view.points(X)
-    panels = [
-        (
-            t(key, seed=fit.seed, ll=fit.log_likelihood),
-            truth_traces(truth, view, large=large)
-            + fit_traces(view, points, fit.params, fit.responsibilities, large=large),
-        )
-        for key, fit in (("pit.lo.best", best), ("pit.lo.worst", worst))
-    ]
+    panels = []
+    for key, fit in (("pit.lo.best", best), ("pit.lo.worst", worst)):
+        traces, shapes = fit_layers(view, points, fit.params, fit.responsibilities, large=large)
+        title = t(key, seed=fit.seed, ll=fit.log_likelihood)
+        panels.append((title, truth_traces(truth, view, large=large) + traces, shapes))
     x_range, y_range = axis_ranges(points)
     return panels_figure(panels, x_range, y_range, large=large, legend=legend_entries(best.params.n_components))
 
@@ -245,13 +125,14 @@ def best_worst_figure(view: View2D, X: np.ndarray, best, worst, truth: GMMParams
 def collapse_figure(view: View2D, X: np.ndarray, final: EMState, *, large: bool = False) -> go.Figure:
     """The data and both components where EM stopped."""
     points = view.points(X)
-    drawn = state_traces(final, points, view, large=large)
+    drawn, shapes = fit_layers(view, points, final.params, final.responsibilities, large=large)
     for trace in drawn:
         trace.showlegend = False
     traces = drawn + legend_entries(final.params.n_components, large=large)
     x_range, y_range = axis_ranges(points)
     figure = go.Figure(data=traces)
     figure.update_layout(
+        shapes=[{**shape, "xref": "x", "yref": "y"} for shape in shapes],
         template="plotly_white",
         height=480 if large else 420,
         font={"family": FONT_FAMILY, "size": sizes(large)["font"]},
@@ -274,41 +155,57 @@ def collapse_curves_figure(runs: dict, chosen, *, large: bool = False) -> go.Fig
         The reg_covar picked on the page.
     """
     size = sizes(large)
-    traces = []
+    faint = {"x": [], "y": [], "text": []}
+    labels = {"x": [], "y": [], "text": [], "size": [], "color": [], "cross": []}
+    chosen_line = None
     for reg_covar, run in runs.items():
-        values = run.log_likelihoods
+        values = np.asarray(run.log_likelihoods, dtype=float)
         iterations = np.arange(1, len(values) + 1)
-        is_chosen = reg_covar == chosen
         label = t("pit.fig.reg", reg=_reg_label(reg_covar))
-        traces.append(
-            go.Scatter(
+        is_chosen = reg_covar == chosen
+        if is_chosen:
+            chosen_line = go.Scatter(
                 x=iterations,
                 y=values,
                 mode="lines",
                 name=label,
-                line={
-                    "color": CHOSEN_COLOR if is_chosen else rgba(TRUTH_COLOR, 0.45),
-                    "width": size["line"] * (1.8 if is_chosen else 0.8),
-                },
+                line={"color": CHOSEN_COLOR, "width": size["line"] * 1.8},
                 hovertemplate=label + "<br>iteration %{x}: %{y:.4f}<extra></extra>",
             )
-        )
-        traces.append(
-            go.Scatter(
-                x=[iterations[-1] + 0.6],
-                y=[values[-1]],
-                mode="text+markers" if run.error else "text",
-                text=[label + (" " + t("pit.fig.broke") if run.error else "")],
-                textposition="middle right",
-                textfont={
-                    "size": size["font"] * (0.95 if is_chosen else 0.75),
-                    "color": CHOSEN_COLOR if is_chosen else TRUTH_COLOR,
-                },
-                marker={"symbol": "x", "size": size["mean"], "color": WORST_COLOR},
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
+        else:  # every other reg_covar in one faint trace, the lines apart by a None gap
+            faint["x"] += [*iterations, None]
+            faint["y"] += [*values, None]
+            faint["text"] += [label] * (len(values) + 1)
+        labels["x"].append(iterations[-1] + 0.6)
+        labels["y"].append(values[-1])
+        labels["text"].append(label + (" " + t("pit.fig.broke") if run.error else ""))
+        labels["size"].append(size["font"] * (0.95 if is_chosen else 0.75))
+        labels["color"].append(CHOSEN_COLOR if is_chosen else TRUTH_COLOR)
+        labels["cross"].append(size["mean"] if run.error else 0)
+    traces = [
+        go.Scatter(
+            x=faint["x"],
+            y=faint["y"],
+            text=faint["text"],
+            mode="lines",
+            name="other reg_covar",
+            line={"color": rgba(TRUTH_COLOR, 0.45), "width": size["line"] * 0.8},
+            hovertemplate="%{text}<br>iteration %{x}: %{y:.4f}<extra></extra>",
+        ),
+        *([chosen_line] if chosen_line else []),
+        go.Scatter(  # each run's name at its end; a cross (marker size > 0) where it broke down
+            x=labels["x"],
+            y=labels["y"],
+            mode="text+markers",
+            name="labels",
+            text=labels["text"],
+            textposition="middle right",
+            textfont={"size": labels["size"], "color": labels["color"]},
+            marker={"symbol": "x", "size": labels["cross"], "color": WORST_COLOR},
+            showlegend=False,
+            hoverinfo="skip",
+        ),
+    ]
     figure = go.Figure(data=traces)
     last = max(len(run.log_likelihoods) for run in runs.values())
     figure.update_layout(
@@ -335,7 +232,7 @@ def label_switching_figure(
 ) -> go.Figure:
     """The same fit under different labels, one panel each (title, params, responsibilities)."""
     points = view.points(X)
-    drawn = [(title, fit_traces(view, points, params, resp, large=large)) for title, params, resp in panels]
+    drawn = [(title, *fit_layers(view, points, params, resp, large=large)) for title, params, resp in panels]
     x_range, y_range = axis_ranges(points)
     return panels_figure(drawn, x_range, y_range, large=large, legend=legend_entries(panels[0][1].n_components))
 
@@ -355,12 +252,13 @@ def hard_soft_figure(
         mean_trace(centers, large=large, name=t("pit.fig.centres")),
         start_trace(view, comparison.start_means, large=large),
     ]
-    soft = fit_traces(view, points, comparison.em_params, comparison.em_responsibilities, large=large)
+    soft, shapes = fit_layers(view, points, comparison.em_params, comparison.em_responsibilities, large=large)
     soft = soft + [start_trace(view, comparison.start_means, large=large)]
     x_range, y_range = axis_ranges(points)
     legend = legend_entries(n_components) + [start_trace(view, comparison.start_means[:0], large=large)]
     legend[-1].showlegend = True
-    return panels_figure([(titles[0], hard), (titles[1], soft)], x_range, y_range, large=large, legend=legend)
+    panels = [(titles[0], hard, []), (titles[1], soft, shapes)]
+    return panels_figure(panels, x_range, y_range, large=large, legend=legend)
 
 
 # --------------------------------------------------------------------------- 5. the original script
@@ -430,16 +328,15 @@ def covariance_update_figure(
     """
     points = view.points(X)
     n_components = right.n_components
-    shades = responsibility_shades(responsibilities, n_components, len(points))
     wrong_means, wrong_covariances = wrong
-    left = point_traces(points, shades, large=large) + ellipse_traces(
+    left = [soft_point_trace(points, responsibilities, large=large), mean_trace(view.points(wrong_means), large=large)]
+    left_shapes = ellipse_shapes(
         view.points(wrong_means), project_covariances(wrong_covariances, view.matrix), large=large
     )
-    left.append(mean_trace(view.points(wrong_means), large=large))
-    right_traces = fit_traces(view, points, right, responsibilities, large=large)
+    right_traces, right_shapes = fit_layers(view, points, right, responsibilities, large=large)
     x_range, y_range = axis_ranges(points)
     return panels_figure(
-        [(t("pit.seed.rank1"), left), (t("pit.seed.outer"), right_traces)],
+        [(t("pit.seed.rank1"), left, left_shapes), (t("pit.seed.outer"), right_traces, right_shapes)],
         x_range,
         y_range,
         large=large,

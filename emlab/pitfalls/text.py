@@ -2,7 +2,13 @@
 
 EN = {
     "pit.title": "When EM goes wrong",
-    "pit.intro": "EM is guaranteed only one thing: each iteration never lowers the likelihood. Everything else can go wrong. Each section below is a small live experiment; change its controls and watch.",
+    "pit.intro": "EM is guaranteed only one thing: each iteration never lowers the likelihood. Everything else can go wrong. Each of the five experiments below is small and live: pick one, change its controls and watch. The address bar links to the experiment shown, with its settings.",
+    "pit.section": "Experiment",
+    "pit.lo.short": "1. Local optima",
+    "pit.sing.short": "2. Singularities",
+    "pit.ls.short": "3. Label switching",
+    "pit.hs.short": "4. Hard vs soft",
+    "pit.seed.short": "5. The original script",
     # 1. Local optima
     "pit.lo.title": "1. Local optima: where EM ends depends on where it starts",
     "pit.lo.why": "EM only ever climbs, so it stops on top of whichever hill it started below, and different starts can end on different hills of the same likelihood.",
