@@ -17,8 +17,8 @@ from emlab.playground.keys import KEYS
 from emlab.playground.model import Playground, build_playground
 from emlab.playground.tables import markdown_table
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data, cached_history, load_chosen_data
-from emlab.shared.controls import data_controls, last_good, model_controls, remember, view_controls
-from emlab.shared.page import setup_page
+from emlab.shared.controls import data_controls, kept_result, model_controls, remember, view_controls
+from emlab.shared.page import CHART_CONFIG, setup_page
 from emlab.shared.pipeline import LoadedData, constant_features
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
 from emlab.shared.text import t
@@ -95,16 +95,15 @@ def inputs_ok(data: LoadedData, model: ModelSettings) -> bool:
 
 def show_last_good() -> None:
     """Show the last result that worked in this session, if any, saying that it is the old one."""
-    previous = last_good(PAGE)
+    previous = kept_result(PAGE)
     if previous is not None:
-        st.info(t("error.kept"))
         show(previous)
 
 
 def show(shown: Shown) -> None:
     """The chart, what it shows, the fitted numbers and the downloads."""
     result = shown.result
-    st.plotly_chart(result.figure, key=KEYS.chart, theme=None, config={"displaylogo": False})
+    st.plotly_chart(result.figure, key=KEYS.chart, theme=None, config=CHART_CONFIG)
     st.markdown(t("play.intro"))
     st.caption(t("play.histogram_help") if result.one_feature else t("play.chart_help"))
     if result.shown_points < result.n_points:

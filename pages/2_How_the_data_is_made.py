@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data
-from emlab.shared.controls import data_controls, last_good, remember, view_controls
+from emlab.shared.controls import data_controls, kept_result, remember, view_controls
 from emlab.shared.formulas import dirichlet_latex, gaussian_latex, multinomial_latex
-from emlab.shared.page import setup_page
+from emlab.shared.page import CHART_CONFIG, setup_page
 from emlab.shared.settings import DataSettings, ViewSettings
 from emlab.shared.state_keys import PARAM
 from emlab.shared.text import t
@@ -28,7 +28,6 @@ LINKED_KEYS = (
     *(PARAM.source, PARAM.layout, PARAM.n, PARAM.k_true, PARAM.d, PARAM.alpha, PARAM.data_seed),
     *(PARAM.separation, PARAM.elongation, PARAM.projection, PARAM.x_feature, PARAM.y_feature, PARAM.large),
 )
-CHART_CONFIG = {"displaylogo": False}
 
 
 @st.cache_data(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -65,10 +64,9 @@ def main() -> None:
         story = cached_story(data_settings, view, int(n_draws))
     except ValueError as error:
         st.error(t("error.data", message=error))
-        story = last_good(PAGE)
+        story = kept_result(PAGE)
         if story is None:
             return
-        st.info(t("error.kept"))
     else:
         remember(PAGE, story)
     show_story(story, data_settings, int(n_draws))

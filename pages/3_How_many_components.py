@@ -25,15 +25,14 @@ from emlab.choose_k.model import (
     true_components,
 )
 from emlab.shared.cache import CACHE_TTL_SECONDS, load_chosen_data
-from emlab.shared.controls import data_controls, last_good, remember, view_controls
-from emlab.shared.page import setup_page
+from emlab.shared.controls import data_controls, kept_result, remember, view_controls
+from emlab.shared.page import CHART_CONFIG, setup_page
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import DataSettings, ViewSettings
 from emlab.shared.text import t
 from gmm_core import COVARIANCE_TYPES
 
 PAGE = "choose_k"
-CHART_CONFIG = {"displaylogo": False}
 
 
 @st.cache_resource(show_spinner=False)
@@ -104,10 +103,9 @@ def main() -> None:
         figures = cached_figures(data_settings, settings, view, upload_id, data, comparison)
     except ValueError as error:
         st.error(t("error.fit", message=error))
-        previous = last_good(PAGE)
+        previous = kept_result(PAGE)
         if previous is None:
             return
-        st.info(t("error.kept"))
         comparison, figures, data = previous
     else:
         remember(PAGE, (comparison, figures, data))

@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from emlab.shared.controls import set_defaults
-from emlab.shared.page import link_to_page, setup_page
+from emlab.shared.page import CHART_CONFIG, link_to_page, setup_page
 from emlab.shared.text import t
 from emlab.your_data import state, upload
 from emlab.your_data.figures import preview_figure
@@ -169,7 +169,7 @@ def _selection_section(table: upload.ParsedTable) -> None:
         _hand_over(selection_id)
     with picture:
         chart = _preview(selection_id, dataset.X, dataset.feature_names)
-        st.plotly_chart(chart, key=KEYS.preview_chart, config={"displaylogo": False})
+        st.plotly_chart(chart, key=KEYS.preview_chart, config=CHART_CONFIG)
         if len(columns) > 2:
             st.caption(t("upload.chart.more", d=len(columns)))
     st.caption(t("upload.preview"))

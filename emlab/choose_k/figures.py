@@ -12,7 +12,7 @@ from emlab.shared.panels import density_grid, histogram, histogram_bar
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import ViewSettings
 from emlab.shared.state_figures import state_figure
-from emlab.shared.style import FONT_FAMILY, NEUTRAL_POINT, component_color, component_name, rgba, sizes
+from emlab.shared.style import NEUTRAL_POINT, component_color, component_name, figure_style, rgba, sizes
 from emlab.shared.text import t
 from gmm_core import GMMParams, component_densities_1d
 
@@ -103,9 +103,8 @@ def criterion_figure(comparison: ModelComparison, true_k: int | None, *, large: 
     for column, criterion in enumerate(criteria, start=1):
         figure.update_yaxes(range=_focus_range(comparison, criterion), row=1, col=column)
     figure.update_layout(
-        template="plotly_white",
+        **figure_style(large),
         height=540 if large else 470,
-        font={"family": FONT_FAMILY, "size": size["font"]},
         margin={"l": 80, "r": 150, "t": 70, "b": 60},
         legend={"orientation": "v", "x": 1.02, "y": 1.0, "font": {"size": size["font"]}},
         hovermode="closest",
@@ -179,9 +178,8 @@ def one_feature_figure(data: LoadedData, params: GMMParams, *, large: bool = Fal
     )
     figure = go.Figure(data=traces)
     figure.update_layout(
-        template="plotly_white",
+        **figure_style(large),
         height=520 if large else 460,
-        font={"family": FONT_FAMILY, "size": size["font"]},
         margin={"l": 60, "r": 20, "t": 30, "b": 50},
         bargap=0,
         xaxis={"title": {"text": data.feature_names[0]}},

@@ -63,11 +63,11 @@ from emlab.shared.panels import (
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import ViewSettings
 from emlab.shared.style import (
-    FONT_FAMILY,
     LABEL_OUTLINE,
     NEUTRAL_POINT,
     component_color,
     component_name,
+    figure_style,
     rgba,
     sizes,
 )
@@ -215,7 +215,7 @@ def _figure_layout(large: bool) -> dict:
             # Smaller than the axes in presentation mode too, so the key stays on one line above the plot.
             "font": {"size": 17 if large else sizes(large)["font"] * 0.9},
         },
-        "font": {"family": FONT_FAMILY, "size": sizes(large)["font"]},
+        "font": figure_style(large)["font"],
     }
 
 

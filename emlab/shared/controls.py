@@ -30,9 +30,6 @@ SESSION_DEFAULTS: dict[str, Any] = {
     SESSION.last_good: {},
     SESSION.settings_memory: {},
 }
-# The step-through page's entries (its walk through EM, a notice from the last button, manually chosen
-# starting means): that feature's to declare; kept here until emlab/step_through initialises its own.
-SESSION_DEFAULTS.update({"step_session": None, "step_notice": None, "step_manual": None})
 
 
 def init_state() -> None:
@@ -260,3 +257,14 @@ def remember(page: str, value) -> None:
 def last_good(page: str):
     """The last good result of ``page`` in this session, or None."""
     return st.session_state[SESSION.last_good].get(page)
+
+
+def kept_result(page: str):
+    """After a failed setting: the last good result of ``page``, said to be the old one (None if none).
+
+    Bad input never takes the picture away: the page shows this below its error message.
+    """
+    previous = last_good(page)
+    if previous is not None:
+        st.info(t("error.kept"))
+    return previous

@@ -16,12 +16,12 @@ import plotly.graph_objects as go
 
 from emlab.shared.settings import DISPLAY_POINT_LIMIT, ViewSettings
 from emlab.shared.style import (
-    FONT_FAMILY,
     NEUTRAL_POINT,
     TRUTH_COLOR,
     component_color,
     component_name,
     component_symbol,
+    figure_style,
     rgba,
     sizes,
 )
@@ -232,9 +232,8 @@ def base_layout(x_range, y_range, x_title: str, y_title: str, *, large: bool = F
     """Layout shared by the scatter figures: fixed ranges, readable fonts, legend on the right."""
     size = sizes(large)
     return {
-        "template": "plotly_white",
+        **figure_style(large),
         "height": height,
-        "font": {"family": FONT_FAMILY, "size": size["font"]},
         "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
         "xaxis": {"range": x_range, "title": {"text": x_title}, "zeroline": False, "autorange": False},
         "yaxis": {"range": y_range, "title": {"text": y_title}, "zeroline": False, "autorange": False},

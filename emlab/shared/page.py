@@ -13,6 +13,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from emlab.shared.controls import init_state, note_page
 from emlab.shared.text import t
 
+CHART_CONFIG = {"displaylogo": False}  # every chart: plotly's toolbar without its logo
 PAGES = (
     ("app.py", "nav.playground", ":material/play_circle:"),
     ("pages/1_Step_through.py", "nav.step", ":material/footprint:"),

@@ -35,6 +35,11 @@ def rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha:g})"
 
 
+def figure_style(large: bool) -> dict:
+    """The template and font of every figure (layout properties); ``large`` is presentation mode."""
+    return {"template": "plotly_white", "font": {"family": FONT_FAMILY, "size": sizes(large)["font"]}}
+
+
 def sizes(large: bool) -> dict[str, float]:
     """Font and marker sizes; ``large`` is presentation mode for a projector."""
     if large:

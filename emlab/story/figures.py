@@ -17,7 +17,15 @@ from emlab.shared.panels import histogram, histogram_bar
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import ViewSettings
 from emlab.shared.state_figures import state_figure
-from emlab.shared.style import FONT_FAMILY, NEUTRAL_POINT, PATTERNS, component_color, component_name, rgba, sizes
+from emlab.shared.style import (
+    NEUTRAL_POINT,
+    PATTERNS,
+    component_color,
+    component_name,
+    figure_style,
+    rgba,
+    sizes,
+)
 from emlab.shared.text import t
 from gmm_core import EMState
 
@@ -27,9 +35,8 @@ STAGE_HEIGHT = 430
 def _layout(large: bool, height: int = STAGE_HEIGHT) -> dict:
     size = sizes(large)
     return {
-        "template": "plotly_white",
+        **figure_style(large),
         "height": height + (60 if large else 0),
-        "font": {"family": FONT_FAMILY, "size": size["font"]},
         "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
         "legend": {"orientation": "h", "x": 0.0, "y": 1.02, "yanchor": "bottom", "font": {"size": size["font"] * 0.9}},
     }
