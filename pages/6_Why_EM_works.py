@@ -1,0 +1,245 @@
+"""Why EM works: the lower bound that touches the likelihood, and EM beside gradient ascent.
+
+Sections 1 and 2 show the fit the sidebar sets (the same settings and URL as every page); section 3
+a small fixed data set of its own. Everything drawn comes from ``emlab.why_em_works`` through
+``st.cache_data``, keyed by the settings, so a rerun (a slider, a click) rebuilds only what changed.
+Clicks change state only in callbacks: a half-step in section 2 chooses the iteration of section 1,
+a point in section 3 chooses the start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data, cached_history, chosen_upload
+from emlab.shared.controls import data_controls, last_good, model_controls, remember, view_controls
+from emlab.shared.page import setup_page
+from emlab.shared.pipeline import LoadedData
+from emlab.shared.settings import DataSettings, ModelSettings
+from emlab.shared.text import t
+from emlab.why_em_works import figures, formulas
+from emlab.why_em_works import model as why
+from gmm_core import EMState
+
+PAGE = "why"
+ITERATION_KEY, HALF_STEP_KEY = "why_iteration", "why_half_step"
+SLICE_KEY, DECOMPOSITION_KEY, LANDSCAPE_KEY = "why_slice", "why_decomposition", "why_landscape"
+MU_KEYS, RATE_KEY = ("why_mu1", "why_mu2"), "why_learning_rate"
+CONFIG = {"displaylogo": False}
+
+
+@dataclass(frozen=True, eq=False)
+class Fit:
+    """The sidebar's fit as this page needs it (kept as the last good one): cache keys, data, history."""
+
+    key: tuple
+    data: LoadedData
+    history: list[EMState]
+    reg_covar: float
+
+
+@st.cache_data(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_slice(key: tuple, iteration: int, large: bool, _fit: Fit):
+    piece = why.iteration_slice(_fit.data.X, _fit.history, iteration, _fit.reg_covar)
+    return piece, figures.slice_figure(piece, large=large)
+
+
+@st.cache_data(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_decomposition(key: tuple, iteration: int, large: bool, _fit: Fit):
+    decomposition = why.decompose(_fit.data.X, _fit.history)
+    figure = figures.decomposition_figure(decomposition, iteration, large=large)
+    return figures.half_step_sentences(decomposition), figure
+
+
+@st.cache_data(max_entries=64, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_landscape(mu1: float, mu2: float, learning_rate: float, large: bool):
+    comparison = why.compare_ascents(mu1, mu2, learning_rate)
+    return comparison, figures.landscape_figure(*why.landscape(), comparison, large=large)
+
+
+# --------------------------------------------------------------------------- callbacks (the only writers)
+
+
+def _selected_point(chart_key: str) -> dict | None:
+    event = st.session_state.get(chart_key) or {}
+    points = (event.get("selection") or {}).get("points") or []
+    return points[0] if points else None
+
+
+def _on_half_step(n_iterations: int) -> None:
+    """A click on a half-step: show its sentence and its iteration in section 1."""
+    point = _selected_point(DECOMPOSITION_KEY)
+    if point is None or "x" not in point:
+        return
+    half_step = round(2 * float(point["x"])) - 2  # E-step t at x = t, M-step t at t + 1/2
+    st.session_state[HALF_STEP_KEY] = max(half_step, 0)
+    st.session_state[ITERATION_KEY] = min(max(int(float(point["x"])), 1), n_iterations)
+
+
+def _on_landscape_click() -> None:
+    """A click on the landscape: start both ascents there."""
+    point = _selected_point(LANDSCAPE_KEY)
+    if point is None or "x" not in point or "y" not in point:
+        return
+    for key, value in zip(MU_KEYS, (point["x"], point["y"]), strict=True):
+        st.session_state[key] = min(max(round(float(value), 1), why.MU_RANGE[0]), why.MU_RANGE[1])
+
+
+# --------------------------------------------------------------------------- the sidebar's fit
+
+
+def current_fit(data_settings: DataSettings, model: ModelSettings) -> tuple[Fit | None, tuple[str, ...]]:
+    """The fit for the sidebar's settings (None after saying what to change) and the data's feature names."""
+    uploaded, upload_id = chosen_upload(data_settings)
+    if data_settings.source == "upload" and uploaded is None:
+        st.warning(t("warn.upload_missing"))
+        return None, ("x1", "x2")
+    try:
+        data = cached_data(data_settings, uploaded, upload_id)
+    except ValueError as error:
+        st.error(t("error.data", message=error))
+        return None, ("x1", "x2")
+    if model.k > data.n_samples:
+        st.warning(t("warn.k_gt_n", k=model.k, n=data.n_samples))
+        return None, data.feature_names
+    try:
+        history = cached_history(data_settings, model, data, upload_id)
+    except ValueError as error:
+        st.error(t("error.fit", message=error))
+        return None, data.feature_names
+    return Fit((data_settings, model, upload_id), data, history, model.reg_covar), data.feature_names
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def bound_section(fit: Fit, large: bool) -> int:
+    """The slice of one iteration, its numbers and formulas; returns the iteration shown."""
+    st.header(t("why.bound.header"))
+    st.markdown(t("why.bound.intro"))
+    n_iterations = why.n_iterations(fit.history)
+    if n_iterations >= 2:
+        chosen = st.session_state.get(ITERATION_KEY)
+        if not isinstance(chosen, int) or not 1 <= chosen <= n_iterations:  # before the widget is drawn
+            st.session_state[ITERATION_KEY] = why.readable_iteration(fit.history) if chosen is None else n_iterations
+        iteration = st.slider(
+            t("why.iteration"), min_value=1, max_value=n_iterations, key=ITERATION_KEY, help=t("why.iteration.help")
+        )
+    else:
+        iteration = 1
+        st.caption(t("why.one_iteration"))
+    piece, figure = cached_slice(fit.key, iteration, large, fit)
+    st.plotly_chart(figure, key=SLICE_KEY, theme=None, config=CONFIG)
+    st.caption(t("why.bound.read"))
+    if piece.off_scale:
+        st.caption(t("why.bound.off_scale"))
+    columns = st.columns(4)
+    columns[0].metric(t("why.metric.before"), f"{piece.before:.6f}")
+    columns[1].metric(t("why.metric.gain"), f"{piece.guaranteed_gain:+.4g}", help=t("why.metric.gain.help"))
+    columns[2].metric(t("why.metric.bonus"), f"{piece.bonus:+.4g}", help=t("why.metric.bonus.help"))
+    columns[3].metric(t("why.metric.after"), f"{piece.after:.6f}", f"{piece.gain:+.4g}")
+    if fit.reg_covar == 0:
+        st.caption(t("why.reg.zero"))
+    elif piece.shortfall is None:
+        st.caption(t("why.reg.collapse", reg=fit.reg_covar))
+    else:
+        st.caption(t("why.reg.shortfall", reg=fit.reg_covar, shortfall=max(piece.shortfall, 0.0)))
+    formula_section(piece, large)
+    return iteration
+
+
+def _latex(body: str, large: bool) -> None:
+    st.latex((r"\large " if large else "") + body)
+
+
+def formula_section(piece: why.IterationSlice, large: bool) -> None:
+    st.subheader(t("why.formula.header"))
+    st.caption(t("why.formula.general"))
+    _latex(formulas.decomposition_symbols(), large)
+    st.caption(t("why.formula.numbers"))
+    _latex(formulas.iteration_latex(piece), large)
+    _latex(formulas.chain_latex(piece), large)
+    st.caption(t("why.formula.chain"))
+
+
+def decomposition_section(fit: Fit, iteration: int, large: bool) -> None:
+    st.header(t("why.dec.header"))
+    st.markdown(t("why.dec.intro"))
+    sentences, figure = cached_decomposition(fit.key, iteration, large, fit)
+    st.plotly_chart(
+        figure,
+        key=DECOMPOSITION_KEY,
+        theme=None,
+        config=CONFIG,
+        on_select=lambda: _on_half_step(why.n_iterations(fit.history)),
+        selection_mode="points",
+    )
+    chosen = st.session_state.get(HALF_STEP_KEY)
+    if isinstance(chosen, int) and 0 <= chosen < len(sentences):
+        label = t("why.dec.label", iteration=chosen // 2 + 1, phase="EM"[chosen % 2])
+        st.info(t("why.dec.chosen", label=label, sentence=sentences[chosen]))
+
+
+def landscape_section(large: bool) -> None:
+    st.header(t("why.ga.header"))
+    st.markdown(t("why.ga.intro", tol=why.GRADIENT_TOL))
+    columns = st.columns([1, 1, 3])
+    for key, default in zip(MU_KEYS, why.DEFAULT_START, strict=True):
+        st.session_state.setdefault(key, default)  # set here, not by the widget: a click's callback also sets it
+    starts = [
+        column.number_input(
+            t(f"why.ga.mu{index + 1}"),
+            min_value=why.MU_RANGE[0],
+            max_value=why.MU_RANGE[1],
+            step=0.1,
+            format="%.1f",
+            key=key,
+            help=t("why.ga.start.help"),
+        )
+        for index, (column, key) in enumerate(zip(columns, MU_KEYS, strict=False))
+    ]
+    rate = columns[2].select_slider(
+        t("why.ga.rate"),
+        options=why.LEARNING_RATES,
+        value=why.DEFAULT_LEARNING_RATE,
+        format_func=lambda value: f"{value:g}",
+        key=RATE_KEY,
+        help=t("why.ga.rate.help"),
+    )
+    comparison, figure = cached_landscape(float(starts[0]), float(starts[1]), float(rate), large)
+    st.plotly_chart(
+        figure, key=LANDSCAPE_KEY, theme=None, config=CONFIG, on_select=_on_landscape_click, selection_mode="points"
+    )
+    st.caption(t("why.ga.click_hint"))
+    em, ascent = comparison.em, comparison.ascent
+    not_reached = t("why.ga.not_reached", max_steps=why.MAX_STEPS)
+    left, right = st.columns(2)
+    left.metric(t("why.ga.em_steps"), em.n_steps if em.converged else not_reached)
+    right.metric(t("why.ga.ascent_steps"), ascent.n_steps if ascent.converged else not_reached)
+    st.markdown(t(f"why.em.{comparison.em_outcome}", steps=em.n_steps))
+    st.markdown(t(f"why.ascent.{comparison.ascent_outcome}", rate=comparison.learning_rate, steps=ascent.n_steps))
+
+
+def main() -> None:
+    setup_page("nav.why")
+    st.title(t("why.title"))
+    st.caption(t("why.lead"))
+    data_settings = data_controls()
+    model = model_controls()
+    fit, feature_names = current_fit(data_settings, model)
+    view = view_controls(feature_names, truth_known=fit is not None and fit.data.true_params is not None)
+    if fit is not None:
+        remember(PAGE, fit)
+    else:
+        fit = last_good(PAGE)
+        if fit is not None:
+            st.info(t("error.kept"))
+    if fit is not None:
+        iteration = bound_section(fit, view.large)
+        decomposition_section(fit, iteration, view.large)
+    landscape_section(view.large)
+
+
+main()
