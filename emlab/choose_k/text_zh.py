@@ -1,0 +1,37 @@
+"""简体中文: the "How many components?" page (the translation of ``text.EN``; terms from ``emlab.shared.glossary_zh``)."""
+
+# ruff: noqa: E501 (catalogue entries are sentences; wrapping them helps nobody)
+
+ZH = {
+    "ck.title": "该用几个分量？",
+    "ck.intro": "分量越多，拟合只会一样好或更好，所以只看对数似然，它总会要求更多分量。BIC 和 AIC 为模型用到的每个参数 p 收取代价：**BIC = -2 log L + p log N**，**AIC = -2 log L + 2 p**；得分最低者胜出。BIC 的代价随 N 增长，所以它选出的分量比 AIC 少。（原始脚本里没写完的 `n_explore_class` 想做的正是这件事。）",
+    "ck.types": "协方差类型",
+    "ck.types.help": "`full`（完全协方差）：任意椭圆。`tied`（共享协方差）：所有分量同一形状。`diag`（对角协方差）：与坐标轴平行。`spherical`（球形协方差）：圆。每种类型各画一条曲线。",
+    "ck.kmax": "尝试的最大 K",
+    "ck.n_init": "每个 K 的重启次数（n_init）",
+    "ck.n_init.help": "对每个 K，EM 从不同的 k-means 起点运行这么多次，保留最好的拟合，这样一次糟糕的起点不会毁掉整条曲线。",
+    "ck.criterion": "选择依据",
+    "ck.criterion.help": "用哪个得分决定胜者（两个都会画出来）。",
+    "ck.seed": "随机种子",
+    "ck.progress": "正在拟合第 {done} 个模型，共 {total} 个（{n_types} 种协方差类型，K = 1..{k_max}，每个 {n_init} 个起点）",
+    "ck.no_types": "请至少选择一种协方差类型。",
+    "ck.winner": "**胜者：{cov} 协方差，K = {k}**（{criterion} = {score:,.1f}）。",
+    "ck.truth": "这份数据有 **{k_true}** 个真实分量（虚线）。",
+    "ck.truth_unknown": "这个数据集的真实 K 没有人知道。",
+    "ck.fit_title": "胜出的模型：{cov}，K = {k}",
+    "ck.chart_caption": "每条线是一种协方差类型；带圈的点是它的最低得分，星号是总体胜者。越低越好。",
+    "ck.table.type": "协方差类型",
+    "ck.table.bic_k": "BIC 选出的 K",
+    "ck.table.aic_k": "AIC 选出的 K",
+    "ck.table.ll": "该 K 下的对数似然",
+    "ck.code": "同样的选择写成代码（一次一种协方差类型）：",
+    "ck.one_feature": "单特征数据：胜出的模型画成直方图，叠加加权后的各分量。",
+    "ck.fig.k": "分量数 K",
+    "ck.fig.bic": "BIC（越低越好）",
+    "ck.fig.aic": "AIC（越低越好）",
+    "ck.fig.true_k": "真实 K = {k}",
+    "ck.fig.minimum": "最低",
+    "ck.fig.winner": "胜者",
+    "ck.fig.density": "密度",
+    "ck.fig.mixture": "混合密度",
+}

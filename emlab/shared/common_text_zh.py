@@ -1,0 +1,62 @@
+"""简体中文: text shared by every page (the translation of ``common_text.EN``; terms from ``glossary_zh``)."""
+
+# ruff: noqa: E501 (catalogue entries are sentences; wrapping them helps nobody)
+
+ZH = {
+    "app.title": "EM 实验室",
+    "app.tagline": "看期望最大化（EM）算法如何拟合高斯混合模型，每次只走半步。",
+    # Sidebar: data
+    "data.header": "数据",
+    "data.source": "数据来源",
+    "data.source.help": "`synthetic`（合成数据）：按狄利克雷 -> 多项分布 -> 高斯的顺序生成（真实参数已知）。`old_faithful`：老忠实泉的 272 次喷发（2 维）。`iris`：150 朵鸢尾花（4 维，3 个品种）。`upload`：在“你自己的数据”页上传的 CSV 文件。",
+    "data.n": "样本数 N",
+    "data.k_true": "真实分量数",
+    "data.d": "维数 D",
+    "data.alpha": "狄利克雷浓度参数",
+    "data.alpha.help": "取值小（0.1）时各类大小悬殊；取值大（100）时各类大小几乎相等。",
+    "data.separation": "簇的分离度",
+    "data.separation.help": "真实均值之间的最小距离，以分量的标准差为单位。",
+    "data.elongation": "簇的拉伸程度",
+    "data.elongation.help": "每个真实椭圆的长轴与短轴之比（1 = 圆形）；每个椭圆随机旋转。",
+    "data.layout": "布局",
+    "data.layout.help": "`spread`（分散）：均值按分离度相互推开，椭圆形状由拉伸程度决定。`seed_script`（原脚本）：原始脚本的布局，均值为 U(0,1)^D x 20 i，协方差为 2 i I。",
+    "data.seed": "数据随机种子",
+    # Sidebar: model
+    "model.header": "模型",
+    "model.k": "拟合的分量数 K",
+    "model.cov": "协方差类型",
+    "model.cov.help": "`full`（完全协方差）：每个分量可以是任意椭圆。`tied`（共享协方差）：所有分量共用一个椭圆形状。`diag`（对角协方差）：与坐标轴平行的椭圆。`spherical`（球形协方差）：圆。",
+    "model.init": "初始化",
+    "model.init.help": "`kmeans`（k-means 标签）：从 k-means 的聚类结果出发（已经很接近）。`k-means++`：K 个彼此分散的数据点。`random`（随机）：随机的软标签（所有均值都从中心附近出发）。`random_from_data`（随机数据点）：随机选 K 个数据点。",
+    "model.reg_covar": "reg_covar（加到协方差对角线上的正则项）",
+    "model.max_iter": "最大迭代次数",
+    "model.tol": "容差（对数似然的变化小于它时停止）",
+    "model.seed": "模型随机种子",
+    # Sidebar: view
+    "view.header": "显示",
+    "view.projection": "显示方式",
+    "view.projection.help": "`features`（特征）：选两列（二维边缘分布）。`pca`（主成分）：前两个主轴。",
+    "view.x": "横轴",
+    "view.y": "纵轴",
+    "view.truth": "显示真实分量（虚线）",
+    "view.large": "演示模式（大字号）",
+    # Errors and warnings
+    "error.data": "无法生成数据：{message}",
+    "error.fit": "在这些设置下 EM 无法运行：{message}",
+    "error.kept": "这里显示的是上一次成功的结果。请修改上面的设置后继续。",
+    "warn.k_gt_n": "K = {k} 大于样本数 {n}；请把 K 设为不超过 {n}。",
+    "warn.few_samples": "K = {k} 个分量只有 {n} 个样本（每个分量不到 {per} 个）：EM 会去拟合噪声。请减少分量数或增加数据。",
+    "warn.tol_zero": "tol = 0 时永远不会提前停止，EM 会跑满全部 {max_iter} 次迭代。",
+    "warn.subsampled": "为了让动画流畅，只显示 {n:,} 个点中的 {shown:,} 个（随机子集）。",
+    "warn.constant_column": "特征 {name} 是常数：每个分量沿这个方向的方差都只有 reg_covar。",
+    "warn.upload_missing": "还没有上传数据。请先在“你自己的数据”页上传 CSV 文件，再回到这里。",
+    "warn.same_features": "请为两个坐标轴选择不同的特征。",
+    # Navigation
+    "nav.playground": "演练场",
+    "nav.step": "逐步执行 EM",
+    "nav.story": "数据是怎样生成的",
+    "nav.choose_k": "该用几个分量？",
+    "nav.pitfalls": "EM 何时会出错",
+    "nav.upload": "你自己的数据",
+    "nav.standalone": "本页可以单独运行；用 `streamlit run app.py` 启动应用即可看到所有页面。",
+}

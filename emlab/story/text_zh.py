@@ -1,0 +1,47 @@
+"""简体中文: the "How the data is made" page (the translation of ``text.EN``; terms from ``emlab.shared.glossary_zh``)."""
+
+# ruff: noqa: E501 (catalogue entries are sentences; wrapping them helps nobody)
+
+ZH = {
+    "story.title": "数据是怎样生成的",
+    "story.intro": "这里的每个合成数据集都分三步抽取：先是类别概率，再是各类的大小，最后是点。下面的数字正是演练场在侧边栏当前数据设置（同一个随机种子）下拟合的那些：在那里改一个设置，三步会一起改变。",
+    "story.not_synthetic": "本页讲的是合成数据如何生成，但侧边栏里的数据来源是 **{source}**，这是一个真实数据集，并不是从已知的混合模型中抽出来的。",
+    "story.use_synthetic": "使用合成数据",
+    "story.presets": "生成器",
+    "story.preset.spread": "本应用的生成器",
+    "story.preset.spread.help": "均值按分离度分散开；椭圆按拉伸程度拉长，并随机旋转。",
+    "story.preset.seed": "原始脚本的生成器",
+    "story.preset.seed.help": "本项目起源的那个脚本的布局：随机均值乘以 20 k，方差为 2 k 的圆形簇。",
+    "story.seed_layout": "原始脚本把第 i 个均值放在 U(0,1)^D × 20·i，并给第 i 个分量协方差 2·i·I（i = 1..K）：每个簇都是圆，i 越大圆越大，所以它做不出旋转或拉长的簇，也没有任何机制让两个均值保持距离。",
+    "story.spread_layout": "本应用的生成器摆放均值，使最近的两个均值相距 {separation:g} 个标准差，并把每个椭圆拉伸到 {elongation:g}:1，再随机旋转。",
+    "story.draws": "再显示多少次狄利克雷抽样",
+    "story.draws.help": "只用于画图：同一个浓度参数下 θ 会散布得多广。数据始终使用高亮的那一次抽样。",
+    # Stage 1
+    "story.stage1": "1. 类别概率：θ ~ Dirichlet(α)（狄利克雷分布）",
+    "story.stage1.text": "狄利克雷分布抽出 K 个和为一的概率。**α 小**时抽样被推向角落（一个类别占主导）；**α 大**时被拉向中心（各类大小相近）。在侧边栏试试 α = 0.1 和 α = 100。",
+    "story.stage1.ternary": "每个灰点是同一个 α 可能抽出的另一次结果（共 {n_draws} 个）；星号是这个数据集使用的那一次。角落表示一个类别占了全部；中心表示三个类别一样大。",
+    "story.stage1.strips": "每个类别一列：灰点是 θ_k 的另外 {n_draws} 次抽样，竖条是这个数据集的 θ_k。",
+    "story.stage1.single": "只有一个类别时没什么可抽：θ = (1)。",
+    "story.stage2": "2. 各类大小：counts ~ Multinomial(N, θ)（多项分布）",
+    "story.stage2.text": "N 个点各自以概率 θ 选择类别；计数散布在期望值 N θ_k 附近，幅度约为 √(N θ_k (1 − θ_k))（黑色误差线）。",
+    "story.stage3": "3. 点：对第 k 类的 n_k 个点，x ~ N(μ_k, Σ_k)",
+    "story.stage3.text": "每个点按生成它的类别着色，并画出真实的 50% 和 95% 椭圆。EM 只看得到位置，看不到这些颜色：把它们找回来正是 EM 的任务。",
+    "story.stage3.view": "显示 {d} 个特征中的两个（在“显示”下选择它们，或选择主轴）。",
+    "story.table.class": "类别",
+    "story.table.theta": "θ_k",
+    "story.table.count": "n_k",
+    "story.table.expected": "N θ_k",
+    "story.table.mean": "均值 μ_k",
+    "story.table.spread": "沿椭圆各轴的标准差",
+    "story.playground": "在演练场里拟合这份数据",
+    "story.playground.help": "在新标签页中打开演练场，链接里带着相同的数据和显示设置。",
+    # Figures
+    "story.fig.other_draws": "其他抽样",
+    "story.fig.this_draw": "这个数据集的 θ",
+    "story.fig.theta": "θ_k",
+    "story.fig.count": "点数",
+    "story.fig.counts": "抽到的计数 n_k",
+    "story.fig.expected": "期望 N θ_k（± 1 个标准差）",
+    "story.fig.class_axis": "类别",
+    "story.fig.histogram_title": "每个类别的点数",
+}
