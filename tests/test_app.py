@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -214,3 +215,22 @@ def test_few_samples_per_component_warn_but_still_fit():
     at = run_app(upload(points, ["a", "b"]), source="upload", k=3)
     assert t("warn.few_samples", n=6, k=3, per=5) in texts(at.warning)
     assert at.get("plotly_chart")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "app.py",
+        "pages/2_How_the_data_is_made.py",
+        "pages/3_How_many_components.py",
+        "pages/5_Your_own_data.py",
+        "emlab/shared/controls.py",
+        "emlab/shared/cache.py",
+        "emlab/your_data/state.py",
+    ],
+)
+def test_session_state_keys_are_declared_once_not_typed_in_place(path):
+    """Keys come from emlab/shared/state_keys.py or a feature's keys module, never a string literal at the use."""
+    source = (Path(APP).parent / path).read_text()
+    literal_uses = re.findall(r"""session_state(?:\[|\.get\(|\.setdefault\()\s*f?["']""", source)
+    assert not literal_uses, f"{path}: {literal_uses}"

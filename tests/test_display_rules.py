@@ -1,4 +1,4 @@
-"""The display rules every figure follows, each written once in emlab.shared.figures."""
+"""The display rules every figure follows, each written once in the shared layer (figures, panels, style)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from emlab.shared.figures import (
     first_value_off_scale,
     histogram_edges,
     log_likelihood_range,
+    shown_rows,
 )
+from emlab.shared.panels import density_grid, histogram, histogram_bar
+from emlab.shared.settings import DISPLAY_POINT_LIMIT
+from emlab.shared.style import figure_style
 
 
 @pytest.mark.parametrize("n", [3, 20, 500, 5000, 200_000])
@@ -60,3 +64,34 @@ def test_an_ordinary_climb_is_drawn_whole(values):
 
 def test_empty_curve_has_a_range():
     assert log_likelihood_range([]) == [-1.0, 1.0]
+
+
+def test_every_chart_draws_the_same_rows_of_a_large_data_set():
+    small, large = shown_rows(200), shown_rows(3 * DISPLAY_POINT_LIMIT)
+    np.testing.assert_array_equal(small, np.arange(200))
+    assert len(large) == DISPLAY_POINT_LIMIT and np.all(np.diff(large) > 0)
+    np.testing.assert_array_equal(large, shown_rows(3 * DISPLAY_POINT_LIMIT))
+
+
+def test_density_grid_reaches_past_the_data_on_both_sides():
+    grid = density_grid(np.array([2.0, 4.0, 12.0]), 11)
+    assert len(grid) == 11 and grid[0] == pytest.approx(2.0 - 0.8) and grid[-1] == pytest.approx(12.0 + 0.8)
+    flat = density_grid(np.array([5.0, 5.0]), 3)
+    assert flat[0] < 5.0 < flat[-1]
+
+
+def test_histogram_bars_follow_the_shared_bin_rule():
+    values = np.random.default_rng(3).normal(size=400)
+    heights, edges = histogram(values, density=True)
+    np.testing.assert_array_equal(edges, histogram_edges(values))
+    assert np.sum(heights * np.diff(edges)) == pytest.approx(1.0)
+    bar = histogram_bar(heights, edges)
+    assert len(bar.x) == len(heights) and bar.width == pytest.approx(edges[1] - edges[0])
+    counts, same_edges = histogram(values[:50], density=False, edges=edges)
+    assert same_edges is not None and counts.sum() == np.count_nonzero(values[:50] >= edges[0])
+
+
+def test_every_figure_shares_template_and_font():
+    style, large = figure_style(False), figure_style(True)
+    assert style["template"] == large["template"] == "plotly_white"
+    assert large["font"]["size"] > style["font"]["size"] and style["font"]["family"] == large["font"]["family"]

@@ -340,3 +340,23 @@ def test_numbers_come_back_as_written(rows, delimiter):
         column = int(name[1:])
         expected = [value if math.isfinite(value) else math.nan for value in (row[column] for row in rows)]
         np.testing.assert_array_equal(table.data[name].to_numpy(), np.array(expected))
+
+
+def test_the_page_state_reads_forgets_and_hands_over_a_file():
+    """``emlab.your_data.state`` is pure: a dict stands in for ``st.session_state``."""
+    from emlab.shared.state_keys import SESSION
+    from emlab.your_data import state
+    from emlab.your_data.state import KEYS
+
+    session = {**state.DEFAULTS, SESSION.uploaded_dataset: None, SESSION.upload_id: ""}
+    state.read_file(session, b"a,b,label\n1,2,x\n3,5,y\n4,4,z\n", "points.csv")
+    assert session[KEYS.table].columns == ("a", "b") and session[KEYS.problem] == ""
+    assert session[KEYS.columns] == ["a", "b"] and len(session[KEYS.content_hash]) == 64
+    state.use_selection(session)
+    dataset, dataset_id = state.in_use(session)
+    assert dataset.X.shape == (3, 2) and dataset_id == state.selection_id(session, ["a", "b"], False)
+    state.read_file(session, b"x\n1\n", "one_row.csv")
+    assert session[KEYS.table] is None and "one row" in session[KEYS.problem]
+    assert state.in_use(session)[0] is dataset, "a bad file leaves the data in use alone"
+    state.forget(session)
+    assert (session[KEYS.table], session[KEYS.problem], session[KEYS.content_hash]) == (None, "", "")
