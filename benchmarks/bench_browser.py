@@ -143,7 +143,7 @@ class Target:
     reload_s: list[float] = field(default_factory=list)
     http_bytes: list[int] = field(default_factory=list)
     ws_bytes: list[int] = field(default_factory=list)
-    counts: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=lambda: {"charts": 0, "traces": 0, "frames": 0, "svg": 0})
 
 
 def discover_pages() -> list[tuple[str, str]]:
@@ -422,6 +422,7 @@ def main() -> int:
     parser.add_argument("--frames", type=int, default=16, help="Play frames recorded per animation (Slow: half)")
     args = parser.parse_args()
     wanted = [part for part in args.pages.split(",") if part]
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     app_port, floor_port = free_port(), free_port()
@@ -439,7 +440,10 @@ def main() -> int:
             for _ in range(args.repeats):
                 for target in targets:
                     measure_open(browser, floor)
-                    measure_open(browser, target)
+                    try:
+                        measure_open(browser, target)
+                    except PlaywrightTimeout:
+                        report.missed.append(f"{target.name}: not drawn within {TIMEOUT_MS / 1000:.0f} s")
             page_table(report, floor, targets)
             names = [name for name, _ in pages]
             if STEP_PAGE in names or PLAYGROUND in names:
