@@ -208,11 +208,27 @@ def test_every_experiment_one_click_away_at_default_settings():
     assert script[-1] < script[0] - 0.3 and em[-1] > em[0] + 0.1
 
 
+# Plotly traces and figure JSON bytes each experiment draws at default settings (issue 10: the
+# nine charts were 279 traces and 756 kB, all drawn at once). A guard, see tests/test_page_weight.py.
+SECTION_BUDGETS = {
+    "lo": (36, 260_000),
+    "sing": (12, 45_000),
+    "ls": (12, 72_000),
+    "hs": (13, 52_000),
+    "seed": (12, 100_000),
+}
+
+
 @pytest.mark.parametrize("section", SECTION_CHARTS)
-def test_every_experiment_has_its_own_link(section):
+def test_every_experiment_has_its_own_link_and_stays_light(section):
     at = run_page(pit_section=section)
     assert_clean(at)
-    assert set(specs(at)) == set(SECTION_CHARTS[section])
+    charts = specs(at)
+    assert set(charts) == set(SECTION_CHARTS[section])
+    traces = sum(len(chart["data"]) for chart in charts.values())
+    size = sum(len(json.dumps(chart)) for chart in charts.values())
+    trace_budget, byte_budget = SECTION_BUDGETS[section]
+    assert traces <= trace_budget and size <= byte_budget, f"{traces} traces, {size} bytes"
 
 
 def test_a_link_with_an_experiments_controls_but_no_section_opens_that_experiment():

@@ -1,0 +1,55 @@
+"""What each page asks the browser to draw, at default settings: a guard, not a timing (issue 10).
+
+Every plotly trace costs the browser time to draw (and every frame's traces time to play), and
+the figure JSON travels over the websocket, so a change that quietly multiplies traces or bytes
+makes every page slower for every student. The budgets are what the pages reach now plus a
+little headroom; a change that needs more should say why in its commit and raise the budget.
+Timings live in ``benchmarks/bench_browser.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+# page script -> (plotly traces in data and all frames, figure JSON bytes), summed over its charts.
+BUDGETS = {
+    "app.py": (480, 300_000),
+    "pages/1_Step_through.py": (20, 60_000),
+    "pages/2_How_the_data_is_made.py": (22, 70_000),
+    "pages/3_How_many_components.py": (38, 68_000),
+    # One experiment at a time (the first: local optima); every experiment's own budget is in
+    # tests/test_pitfalls_page.py. Before issue 10 the page drew 279 traces, 756 kB.
+    "pages/4_When_EM_goes_wrong.py": (36, 260_000),
+    "pages/5_Your_own_data.py": (0, 0),  # nothing is drawn before a file is uploaded
+}
+
+
+def weigh(at: AppTest) -> tuple[int, int]:
+    """Traces (data plus every frame's data) and JSON bytes of all charts on the page."""
+    traces = size = 0
+    for chart in at.get("plotly_chart"):
+        spec = chart.proto.spec
+        figure = json.loads(spec)
+        traces += len(figure["data"]) + sum(len(frame.get("data", [])) for frame in figure.get("frames", []))
+        size += len(spec)
+    return traces, size
+
+
+@pytest.mark.parametrize("page", BUDGETS)
+def test_page_stays_within_its_trace_and_byte_budget(page):
+    at = AppTest.from_file(APP, default_timeout=120)
+    if page != "app.py":
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception[0].value
+    traces, size = weigh(at)
+    trace_budget, byte_budget = BUDGETS[page]
+    assert traces <= trace_budget, f"{page} draws {traces} plotly traces (budget {trace_budget})"
+    assert size <= byte_budget, f"{page} sends {size} bytes of figure JSON (budget {byte_budget})"
+    if page != "pages/5_Your_own_data.py":
+        assert traces > 0, "the page drew no chart at default settings: the guard would guard nothing"
