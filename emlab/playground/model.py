@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from emlab.playground.animation import animated_figure, animation_indices
+from emlab.playground.animation import animated_figure
+from emlab.playground.frames import animation_indices
 from emlab.playground.tables import FitSummary, parameter_table, summarize_fit
 from emlab.shared.figures import shown_rows
 from emlab.shared.pipeline import LoadedData
