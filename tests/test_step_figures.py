@@ -1,4 +1,4 @@
-"""Figures of the step-through page (emlab.step_through.figures): deterministic, and showing what each half-step did."""
+"""Figures of the step-through page (its figures, scene and curve modules): deterministic, showing each half-step."""
 
 from __future__ import annotations
 
@@ -7,10 +7,15 @@ import json
 import numpy as np
 import pytest
 
+from emlab.shared.figures import histogram_edges, log_likelihood_range
 from emlab.shared.settings import ViewSettings
 from emlab.step_through import walk as stepper
-from emlab.step_through.figures import log_likelihood_figure, make_scene, pick_figure, rows_from_selection, step_figure
+from emlab.step_through.controller import rows_from_selection
+from emlab.step_through.curve import log_likelihood_figure
+from emlab.step_through.figures import pick_figure, step_figure
+from emlab.step_through.scene import make_scene
 from gmm_core import initialize, prepare, sample_mixture
+from tests.plotly_json import decode
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +26,8 @@ def sample():
 @pytest.fixture(scope="module")
 def walk(sample):
     data = prepare(sample.X)
-    start = stepper.start_walk(initialize(data, 3, "random_from_data", random_state=0))
-    return stepper.advance_m(stepper.advance_e(start, data), data)
+    start = stepper.start_walk(data, initialize(data, 3, "random_from_data", random_state=0))
+    return stepper.advance_m(stepper.advance_e(start))
 
 
 def _json(figure):
@@ -96,12 +101,16 @@ def test_one_feature_scene_is_a_histogram_with_a_rug(walk):
     values = np.concatenate([np.linspace(-3, -1, 50), np.linspace(2, 5, 70)])
     data = prepare(values)
     one_d = stepper.advance_m(
-        stepper.advance_e(stepper.start_walk(initialize(data, 2, "kmeans", random_state=0)), data), data
+        stepper.advance_e(stepper.start_walk(data, initialize(data, 2, "kmeans", random_state=0)))
     )
     scene = make_scene(values[:, np.newaxis], ("x",), ViewSettings(), None)
     figure = _json(step_figure(scene, one_d.current, one_d.previous))
     assert figure["data"][0]["type"] == "bar"
     assert scene.one_feature and scene.y_range[0] < 0  # the rug lives below zero
+    # The bars follow the app's one histogram rule (emlab.shared.figures.histogram_edges).
+    edges = histogram_edges(values)
+    assert len(decode(figure["data"][0]["y"])) == len(edges) - 1 == len(scene.bin_heights)
+    np.testing.assert_allclose(figure["data"][0]["width"], edges[1] - edges[0])
 
 
 def test_log_likelihood_curve_keeps_a_huge_first_jump_on_screen():
@@ -109,7 +118,18 @@ def test_log_likelihood_curve_keeps_a_huge_first_jump_on_screen():
     values = np.array([-4.1e6, -4.3, -4.25, -4.2, -4.19])
     figure = _json(log_likelihood_figure(iterations, values, 3))
     low, high = figure["layout"]["yaxis"]["range"]
+    assert [low, high] == log_likelihood_range(values)
     assert low > -10 and high > -4.19
-    assert figure["data"][1]["text"] == ["-4.1e+06"]
-    ordinary = _json(log_likelihood_figure(iterations, np.array([-5.0, -4.5, -4.3, -4.2, -4.19]), 3))
-    assert "range" not in ordinary["layout"]["yaxis"] and len(ordinary["data"]) == 2
+    triangle = figure["data"][1]
+    assert triangle["text"] == ["-4.1e+06"] and triangle["marker"]["symbol"] == "triangle-down"
+    assert triangle["y"] == [low] and decode(figure["data"][0]["y"])[0] == low  # on the bottom edge
+    assert decode(figure["data"][0]["customdata"])[0] == -4.1e6  # the hover still reads the true value
+
+
+def test_an_ordinary_log_likelihood_curve_is_drawn_whole():
+    iterations = np.arange(1, 6)
+    values = np.array([-5.0, -4.5, -4.3, -4.2, -4.19])
+    figure = _json(log_likelihood_figure(iterations, values, 3))
+    assert figure["layout"]["yaxis"]["range"] == log_likelihood_range(values)
+    assert len(figure["data"]) == 2  # the curve and the marker of the iteration on screen
+    np.testing.assert_allclose(decode(figure["data"][0]["y"]), values)

@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import gmm_core.em
 from emlab.shared.pipeline import load_data, starting_params
 from emlab.shared.settings import DataSettings, ModelSettings
 from emlab.step_through import walk as stepper
+from emlab.step_through.keys import KEYS
 from emlab.step_through.walk import ManualStart
 from gmm_core import COVARIANCE_TYPES, DataSet, e_step, run_em
 
@@ -51,7 +53,7 @@ def status(at: AppTest) -> str:
 
 
 def walk(at: AppTest):
-    return at.session_state["step_session"].walk
+    return at.session_state[KEYS.session].walk
 
 
 def test_cold_open_offers_the_e_step_first():
@@ -91,17 +93,39 @@ def test_back_restores_the_previous_figure_exactly():
     assert len(set(specs)) == 5  # every half-step draws something new
     for expected in reversed(specs[:-1]):
         assert chart_spec(press(at, "step_back")) == expected
-    # Forward again reuses the stored states: the same pictures, nothing recomputed.
-    states = walk(at).states
+    # Forward again reuses the stored half-steps: the same pictures, no parameters recomputed.
+    steps = walk(at).steps
     press(at, "em_iteration")
-    assert chart_spec(at) == specs[2] and walk(at).states is states
+    assert chart_spec(at) == specs[2] and walk(at).steps is steps
+
+
+def test_forward_and_back_show_em_steps_states_and_the_same_charts():
+    """Responsibilities are recomputed on demand, never stored: states and charts are exactly as first computed."""
+    at = open_page(tol="0.0", k="4")
+    seen = {0: chart_spec(at)}
+    for key in ("e_step", "m_step") * 4 + ("e_step",):
+        press(at, key)
+        seen[walk(at).cursor] = chart_spec(at)
+    loaded = load_data(DataSettings())
+    history = run_em(loaded.X, starting_params(loaded, ModelSettings(k=4, tol=0.0)), tol=0.0, max_iter=100)
+    for key in ("step_back", "step_back", "reset", "e_step", "m_step", "em_iteration", "step_back", "e_step", "m_step"):
+        walk(at).recent._arrays.clear()  # a cold cache: whatever is shown is recomputed from the parameters
+        press(at, key)
+        cursor = walk(at).cursor
+        assert chart_spec(at) == seen[cursor], key
+        state, expected = walk(at).current, history[cursor]
+        assert (state.iteration, state.phase) == (expected.iteration, expected.phase)
+        assert state.log_likelihood == expected.log_likelihood
+        np.testing.assert_array_equal(state.params.covariances, expected.params.covariances)
+        np.testing.assert_array_equal(state.responsibilities, expected.responsibilities)
+    assert all(step.responsibilities is None for step in walk(at).steps)
 
 
 def test_a_click_computes_one_half_step_never_em_from_the_start(monkeypatch):
     calls = []
-    for name in ("e_step", "m_step"):
-        original = getattr(stepper, name)
-        monkeypatch.setattr(stepper, name, lambda *a, _o=original, _n=name, **k: calls.append(_n) or _o(*a, **k))
+    for module, name in ((gmm_core.em, "e_step"), (gmm_core.em, "m_step"), (stepper, "e_step")):
+        original = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _o=original, _n=name, **k: calls.append(_n) or _o(*a, **k))
     at = open_page()
     for key in ("e_step", "m_step") * 5:
         press(at, key)
@@ -115,7 +139,9 @@ def test_a_click_computes_one_half_step_never_em_from_the_start(monkeypatch):
     press(at, "step_back")
     press(at, "reset")
     press(at, "em_iteration")
-    assert calls == []  # going back and forward again reuses the stored half-steps
+    # Going back and forward again reuses the stored parameters; at most the responsibilities on
+    # screen are recomputed (one E-step), which a walk does not keep.
+    assert "m_step" not in calls and calls.count("e_step") <= 1
 
 
 def test_m_step_before_any_e_step_and_a_double_e_step_change_nothing():
@@ -216,7 +242,7 @@ def test_changing_a_setting_starts_a_new_walk_and_says_so():
 
 def test_playground_query_parameters_carry_over():
     at = open_page(source="synthetic", n="300", k="4", cov="diag", init="kmeans", model_seed="3", d="3")
-    session = at.session_state["step_session"]
+    session = at.session_state[KEYS.session]
     assert session.data.n_samples == 300 and session.data.n_features == 3
     params = session.walk.current.params
     assert params.n_components == 4 and params.covariance_type == "diag"
@@ -246,7 +272,7 @@ def test_manual_start_from_clicked_points():
     for row in (5, 100, 5, 250, 400):  # clicking 5 twice drops it again
         rows = rows.toggled(row, 3)
     assert rows.rows == (100, 250, 400)
-    at.session_state["step_manual"] = rows
+    at.session_state[KEYS.manual] = rows
     at.run()
     assert not at.button(key="step_manual_go").disabled
     press(at, "step_manual_go")
@@ -274,7 +300,7 @@ def test_a_collapsing_m_step_is_a_message_and_the_walk_stays(monkeypatch):
     def collapse(*args, **kwargs):
         raise ValueError("A covariance matrix is not positive definite.")
 
-    monkeypatch.setattr(stepper, "m_step", collapse)
+    monkeypatch.setattr(gmm_core.em, "m_step", collapse)
     press(at, "m_step")
     assert any("could not be computed" in error.value for error in at.error)
     assert walk(at).cursor == 1 and chart_spec(at) == spec

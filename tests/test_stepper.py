@@ -1,10 +1,13 @@
-"""The step-through walk (emlab.step_through.walk): exact half-steps, free going back, no-op double steps."""
+"""The step-through walk (emlab.step_through.walk): exact half-steps, going back, no-op double steps, small memory."""
 
 from __future__ import annotations
+
+import pickle
 
 import numpy as np
 import pytest
 
+import gmm_core.em
 from emlab.step_through import walk as stepper
 from gmm_core import COVARIANCE_TYPES, initialize, prepare, run_em, sample_mixture
 
@@ -16,7 +19,7 @@ def data():
 
 def _walk(data, covariance_type="full", **kwargs):
     params = initialize(data, 3, "random_from_data", covariance_type=covariance_type, random_state=3)
-    return stepper.start_walk(params, **kwargs), params
+    return stepper.start_walk(data, params, **kwargs), params
 
 
 def _same_state(a, b):
@@ -36,54 +39,56 @@ def _same_state(a, b):
 def test_walk_reproduces_em_steps_exactly(data, covariance_type):
     walk, params = _walk(data, covariance_type, reg_covar=1e-6, tol=1e-3, max_iter=100)
     history = run_em(data, params, reg_covar=1e-6, tol=1e-3, max_iter=100)
-    walk = stepper.run_to_convergence(walk, data)
-    assert len(walk.states) == len(history)
+    walk = stepper.run_to_convergence(walk)
+    assert len(walk.steps) == len(history)
     assert walk.cursor == len(history) - 1
-    for ours, theirs in zip(walk.states, history, strict=True):
-        _same_state(ours, theirs)
+    for index, theirs in enumerate(history):
+        _same_state(walk.state(index), theirs)
     assert walk.finished and walk.next_phase is None
 
 
 def test_phases_alternate_and_only_the_next_step_moves(data):
     walk, _ = _walk(data)
     assert walk.next_phase == "E"
-    assert stepper.advance_m(walk, data) is walk  # M before any E-step: nothing happens
-    after_e = stepper.advance_e(walk, data)
+    assert stepper.advance_m(walk) is walk  # M before any E-step: nothing happens
+    after_e = stepper.advance_e(walk)
     assert after_e.current.phase == "E" and after_e.next_phase == "M"
-    assert stepper.advance_e(after_e, data) is after_e  # a double E-step changes nothing
-    after_m = stepper.advance_m(after_e, data)
+    assert stepper.advance_e(after_e) is after_e  # a double E-step changes nothing
+    after_m = stepper.advance_m(after_e)
     assert after_m.current.phase == "M" and after_m.next_phase == "E"
-    assert stepper.advance_m(after_m, data) is after_m
+    assert stepper.advance_m(after_m) is after_m
 
 
-def test_back_and_forward_are_exact_and_compute_nothing(data):
+def test_back_and_forward_are_exact_and_compute_no_parameters(data, monkeypatch):
     walk, _ = _walk(data)
     for _ in range(3):
-        walk = stepper.advance_iteration(walk, data)
+        walk = stepper.advance_iteration(walk)
     assert walk.cursor == 6
-    frontier = walk.states
+    frontier = walk.steps
     back_twice = stepper.back(stepper.back(walk))
-    assert back_twice.current is frontier[4]
-    again = stepper.advance_m(stepper.advance_e(back_twice, data), data)
-    assert again.states is frontier  # forward after back reuses the stored states
-    assert again.current is walk.current
+    assert back_twice.current.params is frontier[4].params
+    monkeypatch.setattr(gmm_core.em, "m_step", None)  # forward over computed half-steps runs no M-step
+    again = stepper.advance_m(stepper.advance_e(back_twice))
+    assert again.steps is frontier  # forward after back reuses the stored half-steps
+    assert again.current.params is walk.current.params
+    np.testing.assert_array_equal(again.current.responsibilities, walk.current.responsibilities)
     assert stepper.reset(walk).current is frontier[0]
     assert stepper.back(stepper.reset(walk)).cursor == 0
 
 
 def test_full_iteration_finishes_a_started_iteration(data):
     walk, _ = _walk(data)
-    after_e = stepper.advance_e(walk, data)
-    finished = stepper.advance_iteration(after_e, data)
+    after_e = stepper.advance_e(walk)
+    finished = stepper.advance_iteration(after_e)
     assert finished.current.phase == "M" and finished.current.iteration == 1
-    two = stepper.advance_iteration(finished, data)
+    two = stepper.advance_iteration(finished)
     assert (two.current.phase, two.current.iteration) == ("M", 2)
 
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_log_likelihood_never_decreases(data, covariance_type):
     walk, _ = _walk(data, covariance_type, tol=0.0, max_iter=25)
-    walk = stepper.run_to_convergence(walk, data)
+    walk = stepper.run_to_convergence(walk)
     iterations, values = walk.log_likelihood_curve()
     assert list(iterations) == list(range(1, 26))
     assert np.all(np.diff(values) >= -1e-10)
@@ -91,31 +96,31 @@ def test_log_likelihood_never_decreases(data, covariance_type):
 
 def test_max_iter_stops_the_walk(data):
     walk, _ = _walk(data, tol=0.0, max_iter=2)
-    walk = stepper.run_to_convergence(walk, data)
+    walk = stepper.run_to_convergence(walk)
     assert walk.current.iteration == 2 and walk.current.phase == "M" and walk.finished
-    assert stepper.advance_e(walk, data) is walk
+    assert stepper.advance_e(walk) is walk
     assert stepper.back(walk).next_phase == "M"
 
 
 def test_changed_labels_only_after_a_second_e_step(data):
     walk, _ = _walk(data)
-    first_e = stepper.advance_e(walk, data)
+    first_e = stepper.advance_e(walk)
     assert first_e.changed_labels() is None
-    second_e = stepper.advance_e(stepper.advance_m(first_e, data), data)
+    second_e = stepper.advance_e(stepper.advance_m(first_e))
     changed = second_e.changed_labels()
     expected = second_e.current.labels != first_e.current.labels
     np.testing.assert_array_equal(changed, expected)
     assert changed.dtype == bool and changed.shape == (400,)
-    assert stepper.advance_m(second_e, data).changed_labels() is None
+    assert stepper.advance_m(second_e).changed_labels() is None
 
 
 def test_a_collapsing_m_step_raises_and_keeps_the_walk(data):
     X = np.vstack([np.zeros((5, 2)), np.random.default_rng(0).normal(size=(20, 2)) + 10])
     points = prepare(X)
     params = initialize(points, 2, "kmeans", covariance_type="full", reg_covar=1e-6, random_state=0)
-    walk = stepper.advance_e(stepper.start_walk(params, reg_covar=0.0), points)
+    walk = stepper.advance_e(stepper.start_walk(points, params, reg_covar=0.0))
     with pytest.raises(ValueError, match="positive definite"):
-        stepper.advance_m(walk, points)
+        stepper.advance_m(walk)
     assert walk.current.phase == "E"
 
 
@@ -126,3 +131,46 @@ def test_manual_start_collects_at_most_k_rows_and_toggles():
     assert manual.rows == (8, 9, 12) and manual.ready(3) and not manual.ready(4)
     started = stepper.ManualStart(("data",), manual.rows, started=True)
     assert started.toggled(9, 3) == stepper.ManualStart(("data",), (8, 12))
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_forward_and_back_in_any_order_gives_em_steps_states(data, covariance_type):
+    """Responsibilities are recomputed on demand: every state looked at equals em_steps' state, bit for bit."""
+    walk, params = _walk(data, covariance_type, tol=0.0, max_iter=12)
+    history = run_em(data, params, tol=0.0, max_iter=12)
+    moves = "EMEMBBBEMMEMEBBBBBNNNRBNNEBEMEM" + "N" * 8 + "BBBBBB"
+    act = {
+        "E": stepper.advance_e,
+        "M": stepper.advance_m,
+        "N": stepper.advance_iteration,
+        "B": stepper.back,
+        "R": stepper.reset,
+    }
+    for move in moves:
+        walk = act[move](walk)
+        _same_state(walk.current, history[walk.cursor])
+        if walk.previous is not None:
+            _same_state(walk.previous, history[walk.cursor - 1])
+        assert len(walk.recent) <= stepper.RECENT_RESPONSIBILITIES
+    assert len(walk.steps) == len(history)
+
+
+def test_a_walk_keeps_parameters_not_responsibilities(data):
+    walk, _ = _walk(data, tol=0.0, max_iter=40)
+    walk = stepper.run_to_convergence(walk)
+    assert len(walk.steps) == 81
+    assert all(step.responsibilities is None for step in walk.steps)
+    one_e_step = data.n_samples * 3 * 8  # bytes of one (N, K) float64 array
+    kept = len(pickle.dumps(walk.steps))
+    assert kept < 10 * one_e_step, "parameters of 80 half-steps weigh less than ten E-steps' responsibilities"
+    assert len(walk.recent) <= 2
+
+
+def test_a_cold_walk_recomputes_the_responsibilities_it_shows(data):
+    walk, params = _walk(data, tol=0.0, max_iter=5)
+    walk = stepper.run_to_convergence(walk)
+    history = run_em(data, params, tol=0.0, max_iter=5)
+    cold = pickle.loads(pickle.dumps(walk))  # e.g. a session restored elsewhere: same states
+    cold.recent._arrays.clear()
+    for index in (3, 4, 1, 2, 9, 10):
+        _same_state(cold.state(index), history[index])

@@ -1,8 +1,8 @@
-"""Figures of the step-through page: one EM half-step, what it changed, and the log-likelihood so far.
+"""The step-through chart: one EM half-step and what it changed, or the data alone while picking starting means.
 
-Pure functions of (the data seen through a view, the state on screen, the state before it, what
-the student selected). The same inputs give the same figure, so stepping back shows exactly the
-picture seen before.
+Pure functions of (the data as drawn, :class:`emlab.step_through.scene.Scene`; the state on
+screen; the state before it; what the student selected). The same inputs give the same figure,
+so stepping back shows exactly the picture seen before.
 
 What each half-step shows
 -------------------------
@@ -13,32 +13,28 @@ What each half-step shows
   every old mean to its new position.
 
 Every drawn point is also in one invisible "click target" trace whose ``customdata`` is the
-point's row in the data, so a click on the chart names the row however many traces lie beneath.
+point's row in the data, so a click on the chart names the row however many traces lie beneath
+(``emlab.step_through.controller.rows_from_selection`` reads it back). The log-likelihood curve
+beside the chart is in :mod:`emlab.step_through.curve`.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
 from emlab.shared.figures import (
-    View2D,
-    axis_ranges,
     base_layout,
-    display_subset,
     ellipse_traces,
     legend_entries,
-    make_view,
     mean_trace,
     point_traces,
     responsibility_shades,
     truth_traces,
 )
-from emlab.shared.settings import DISPLAY_POINT_LIMIT, ViewSettings
-from emlab.shared.style import FONT_FAMILY, NEUTRAL_POINT, component_color, component_name, rgba, sizes
+from emlab.shared.style import NEUTRAL_POINT, component_color, component_name, rgba, sizes
 from emlab.shared.text import t
+from emlab.step_through.scene import Scene
 from gmm_core import EMState, GMMParams, component_densities_1d
 
 SELECTED_COLOR = "#000000"
@@ -46,65 +42,7 @@ CHANGED_COLOR = "#111111"
 HALO_COLOR = "#ffffff"
 # Arrows shorter than this fraction of the axis span are left out (a point would hide them anyway).
 SHORTEST_ARROW = 0.004
-HISTOGRAM_BINS = 40
 GRID_POINTS = 240
-
-
-@dataclass(frozen=True, eq=False)
-class Scene:
-    """The data as drawn, fixed for a data set and a view: everything that does not change with a step.
-
-    Attributes
-    ----------
-    rows : ndarray of int, shape (M,)
-        Which samples are drawn (all of them up to ``DISPLAY_POINT_LIMIT``).
-    points : ndarray of shape (M, 2), float32
-        Their screen coordinates (for one feature: value and a small vertical jitter for the rug).
-    view : View2D or None
-        None for one-feature data (drawn as a histogram).
-    x_range, y_range : list of two floats
-        Fixed axis ranges, so nothing jumps between steps.
-    truth : GMMParams or None
-        The true mixture, drawn dashed when known and asked for.
-    large : bool
-        Presentation mode sizes.
-    values : ndarray of shape (N,) or None
-        All samples of one-feature data (for the histogram).
-    """
-
-    rows: np.ndarray
-    points: np.ndarray
-    view: View2D | None
-    x_range: list[float]
-    y_range: list[float]
-    truth: GMMParams | None
-    large: bool
-    values: np.ndarray | None = None
-
-    @property
-    def one_feature(self) -> bool:
-        return self.view is None
-
-
-def make_scene(X: np.ndarray, feature_names, view_settings: ViewSettings, truth: GMMParams | None = None) -> Scene:
-    """The scene for data ``X`` (N, D) seen as ``view_settings`` asks (a histogram with a rug for D = 1)."""
-    rows = display_subset(X.shape[0], DISPLAY_POINT_LIMIT)
-    truth = truth if view_settings.show_truth else None
-    if X.shape[1] == 1:
-        return _histogram_scene(X[:, 0], rows, truth, view_settings.large)
-    view = make_view(X, feature_names, view_settings)
-    points = view.points(X[rows])
-    x_range, y_range = axis_ranges(points)
-    return Scene(rows, points, view, x_range, y_range, truth, view_settings.large)
-
-
-def _histogram_scene(values: np.ndarray, rows: np.ndarray, truth, large: bool) -> Scene:
-    heights, _ = np.histogram(values, bins=HISTOGRAM_BINS, density=True)
-    top = float(heights.max()) * 1.5
-    jitter = np.random.default_rng(0).uniform(-0.13, -0.03, size=len(rows)) * top
-    points = np.column_stack([values[rows], jitter]).astype(np.float32)
-    x_range, _ = axis_ranges(points)
-    return Scene(rows, points, None, x_range, [-0.16 * top, top], truth, large, values=np.asarray(values, float))
 
 
 # --------------------------------------------------------------------------- the step figure
@@ -362,26 +300,6 @@ def _click_targets(scene: Scene) -> go.Scatter:
     )
 
 
-def rows_from_selection(event) -> list[int]:
-    """Data rows of the points clicked on a step figure (from ``st.plotly_chart(..., on_select=...)``'s state).
-
-    Only the click-target trace carries customdata, so clicks on other traces (a mean, a ring)
-    name no row and are ignored.
-    """
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError):
-        return []
-    rows = []
-    for point in points:
-        custom = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(custom, list):
-            custom = custom[0] if custom else None
-        if isinstance(custom, int | float) and not isinstance(custom, bool):
-            rows.append(int(custom))
-    return rows
-
-
 # --------------------------------------------------------------------------- one feature
 
 
@@ -428,7 +346,7 @@ def _histogram_traces(scene: Scene, state: EMState, ghost: GMMParams | None) -> 
 
 
 def _histogram_bar(scene: Scene) -> go.Bar:
-    heights, edges = np.histogram(scene.values, bins=HISTOGRAM_BINS, density=True)
+    heights, edges = scene.bin_heights, scene.bin_edges
     return go.Bar(
         x=((edges[:-1] + edges[1:]) / 2).astype(np.float32),
         y=heights.astype(np.float32),
@@ -449,100 +367,3 @@ def _curve(grid, values, name, color, dash, large, legend=True) -> go.Scatter:
         hoverinfo="skip",
         line={"color": color, "dash": dash, "width": sizes(large)["line"]},
     )
-
-
-# --------------------------------------------------------------------------- the log-likelihood curve
-
-
-def log_likelihood_figure(
-    iterations: np.ndarray, values: np.ndarray, current: int | None, *, large: bool = False
-) -> go.Figure:
-    """A small curve of the mean log-likelihood per iteration, with the current iteration marked.
-
-    A start far from the data (components that begin as points) can make the first values
-    millions below the rest, which would flatten the whole curve; such values are drawn at the
-    bottom edge as downward triangles labelled with their value.
-
-    Parameters
-    ----------
-    iterations, values : ndarray of shape (M,)
-        Every E-step computed so far (including any ahead of the cursor after stepping back).
-    current : int or None
-        The iteration on screen (None before the first E-step).
-    """
-    size = sizes(large)
-    values = np.asarray(values, dtype=np.float64)
-    floor = _curve_floor(values)
-    shown = values if floor is None else np.maximum(values, floor)
-    traces = [
-        go.Scatter(
-            x=iterations,
-            y=shown,
-            customdata=values,
-            mode="lines+markers",
-            name=t("step.fig.ll"),
-            line={"color": "#444444", "width": size["line"] * 0.8},
-            marker={"size": size["point"], "color": "#444444"},
-            hovertemplate=t("step.fig.ll_hover"),
-        )
-    ]
-    if floor is not None:
-        below = np.flatnonzero(values < floor)
-        traces.append(
-            go.Scatter(
-                x=iterations[below],
-                y=np.full(len(below), floor),
-                mode="markers+text",
-                text=[f"{v:.3g}" for v in values[below]],
-                textposition="middle right",
-                marker={"symbol": "triangle-down", "size": size["point"] + 6, "color": "#444444"},
-                hoverinfo="skip",
-            )
-        )
-    if current is not None and current in set(iterations.tolist()):
-        position = list(iterations).index(current)
-        traces.append(
-            go.Scatter(
-                x=[current],
-                y=[float(shown[position])],
-                mode="markers",
-                name=t("step.fig.ll_now"),
-                marker={
-                    "size": size["mean"],
-                    "color": component_color(3),
-                    "symbol": "circle",
-                    "line": {"color": "white", "width": 2},
-                },
-                hoverinfo="skip",
-            )
-        )
-    figure = go.Figure(data=traces)
-    yaxis = {"title": {"text": t("step.fig.ll_axis")}, "exponentformat": "e"}
-    if floor is not None:
-        top = float(values.max())
-        yaxis["range"] = [floor - 0.08 * (top - floor), top + 0.08 * (top - floor)]
-    figure.update_layout(
-        template="plotly_white",
-        height=300 if large else 240,
-        margin={"l": 70, "r": 10, "t": 10, "b": 45},
-        font={"family": FONT_FAMILY, "size": size["font"] * 0.85},
-        showlegend=False,
-        xaxis={"title": {"text": t("step.fig.iteration")}, "dtick": max(1, int(np.ceil(len(iterations) / 10)))},
-        yaxis=yaxis,
-    )
-    return figure
-
-
-def _curve_floor(values: np.ndarray) -> float | None:
-    """Lowest value drawn to scale, or None when every value is (no first value dwarfs the rest).
-
-    The first value is an outlier when it lies more than ten "scales" below the others, a scale
-    being their spread or 5% of their size, whichever is larger; it is then drawn two scales below.
-    """
-    if len(values) < 2:
-        return None
-    later = values[1:]
-    scale = max(float(later.max() - later.min()), 0.05 * abs(float(later.min())), 1e-9)
-    if values[0] >= later.min() - 10.0 * scale:
-        return None
-    return float(later.min()) - 2.0 * scale

@@ -24,7 +24,7 @@ EN = {
     "step.button.iteration": "Full iteration",
     "step.button.iteration.help": "Shortcut N (next). Finish the current iteration: E-step and M-step (or just the M-step if the E-step is done).",
     "step.button.back": "Back",
-    "step.button.back.help": "Shortcut B. One half-step back, exactly as it was (nothing is recomputed).",
+    "step.button.back.help": "Shortcut B. One half-step back, exactly as it was.",
     "step.button.run": "Run to convergence",
     "step.button.run.help": "Shortcut G (go). Keep stepping until the log-likelihood changes by less than tol, or max_iter iterations.",
     "step.button.reset": "Reset",
