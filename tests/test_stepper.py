@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 import gmm_core.em
+from emlab.step_through import controller
 from emlab.step_through import walk as stepper
+from emlab.step_through.keys import KEYS
 from gmm_core import COVARIANCE_TYPES, initialize, prepare, run_em, sample_mixture
 
 
@@ -174,3 +176,54 @@ def test_a_cold_walk_recomputes_the_responsibilities_it_shows(data):
     cold.recent._arrays.clear()
     for index in (3, 4, 1, 2, 9, 10):
         _same_state(cold.state(index), history[index])
+
+
+# --------------------------------------------------------------------------- the controller (what a click does)
+
+
+def _session(data, **kwargs):
+    walk, _ = _walk(data, **kwargs)
+    return controller.StepSession(("data", "model", ("method",)), None, walk)
+
+
+def test_a_button_that_is_not_next_returns_a_notice_and_the_same_session(data):
+    session = _session(data)
+    for action, notice in (("m_step", "step.noop.need_e"), ("step_back", "step.noop.at_start")):
+        outcome = controller.press(action, session)
+        assert outcome.session is session and outcome.notice == controller.Notice("info", notice)
+    after_e = controller.press("e_step", session)
+    assert after_e.notice is None and after_e.session.walk.cursor == 1
+    assert controller.press("e_step", after_e.session).notice.key == "step.noop.e_done"
+    assert controller.primary_button(after_e.session.walk) == "m_step"
+    updates = controller.on_step({KEYS.session: after_e.session}, "m_step")
+    assert updates[KEYS.session].walk.cursor == 2 and updates[KEYS.notice] is None
+    assert controller.on_step({}, "e_step") == {}  # no walk yet: nothing to do
+
+
+def test_a_failing_step_is_an_error_notice(data, monkeypatch):
+    session = controller.press("e_step", _session(data)).session
+
+    def collapse(*args, **kwargs):
+        raise ValueError("A covariance matrix is not positive definite.")
+
+    monkeypatch.setattr(gmm_core.em, "m_step", collapse)
+    outcome = controller.press("m_step", session)
+    assert outcome.session is session and outcome.notice.kind == "error"
+    assert "positive definite" in outcome.notice.text
+
+
+def test_a_chart_click_selects_a_point_or_toggles_a_starting_mean():
+    event = {"selection": {"points": [{"customdata": 7}]}}
+    manual = stepper.ManualStart(("data",))
+    assert controller.chart_click(event, picking=False, manual=manual, k=3) == {KEYS.point: 7}
+    assert controller.chart_click(event, picking=True, manual=manual, k=3) == {KEYS.manual: manual.toggled(7, 3)}
+    assert controller.chart_click(None, picking=True, manual=manual, k=3) == {}
+    assert controller.manual_for(manual, ("other data",)) == stepper.ManualStart(("other data",))
+    assert controller.manual_go(manual, 3) == {}  # not enough points yet
+
+
+def test_selections_are_kept_within_n_and_k():
+    state = {KEYS.point: 450, KEYS.component: 5}
+    assert controller.selections_in_range(state, 400, 3) == {KEYS.point: 399, KEYS.component: 0}
+    assert controller.selections_in_range({KEYS.point: 12, KEYS.component: 2}, 400, 3) == {}
+    assert controller.selections_in_range({}, 400, 3) == {}
