@@ -62,29 +62,18 @@ def cached_landscape(mu1: float, mu2: float, learning_rate: float, large: bool):
 # --------------------------------------------------------------------------- callbacks (the only writers)
 
 
-def _selected_point(chart_key: str) -> dict | None:
-    event = st.session_state.get(chart_key) or {}
-    points = (event.get("selection") or {}).get("points") or []
-    return points[0] if points else None
-
-
 def _on_half_step(n_iterations: int) -> None:
-    """A click on a half-step: show its sentence and its iteration in section 1."""
-    point = _selected_point(DECOMPOSITION_KEY)
-    if point is None or "x" not in point:
-        return
-    half_step = round(2 * float(point["x"])) - 2  # E-step t at x = t, M-step t at t + 1/2
-    st.session_state[HALF_STEP_KEY] = max(half_step, 0)
-    st.session_state[ITERATION_KEY] = min(max(int(float(point["x"])), 1), n_iterations)
+    """A click on a half-step: show its sentence, and its iteration in section 1."""
+    chosen = why.half_step_from_selection(st.session_state.get(DECOMPOSITION_KEY), n_iterations)
+    if chosen is not None:
+        st.session_state[HALF_STEP_KEY], st.session_state[ITERATION_KEY] = chosen
 
 
 def _on_landscape_click() -> None:
     """A click on the landscape: start both ascents there."""
-    point = _selected_point(LANDSCAPE_KEY)
-    if point is None or "x" not in point or "y" not in point:
-        return
-    for key, value in zip(MU_KEYS, (point["x"], point["y"]), strict=True):
-        st.session_state[key] = min(max(round(float(value), 1), why.MU_RANGE[0]), why.MU_RANGE[1])
+    start = why.start_from_selection(st.session_state.get(LANDSCAPE_KEY))
+    if start is not None:
+        st.session_state[MU_KEYS[0]], st.session_state[MU_KEYS[1]] = start
 
 
 # --------------------------------------------------------------------------- the sidebar's fit
@@ -135,6 +124,8 @@ def bound_section(fit: Fit, large: bool) -> int:
     st.caption(t("why.bound.read"))
     if piece.off_scale:
         st.caption(t("why.bound.off_scale"))
+    elif abs(piece.gain) < why.NEGLIGIBLE_GAIN:
+        st.caption(t("why.bound.converged"))
     columns = st.columns(4)
     columns[0].metric(t("why.metric.before"), f"{piece.before:.6f}")
     columns[1].metric(t("why.metric.gain"), f"{piece.guaranteed_gain:+.4g}", help=t("why.metric.gain.help"))

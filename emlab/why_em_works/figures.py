@@ -20,13 +20,14 @@ BOUND_COLOR = component_color(0)
 GAIN_COLOR = component_color(2)
 BONUS_COLOR = component_color(1)
 GAP_FILL = rgba(component_color(1), 0.28)
-EM_COLOR = component_color(0)
+EM_COLOR = "#000000"  # both paths stand out on the blue landscape
 ASCENT_COLOR = component_color(3)
 # Positions on the slice's path used for the y range when theta_t is far off the scale (near theta_{t+1} only).
 NEAR_END = (0.8, 1.2)
 # The landscape's colours cover this many nats below its peak; lower ground is one colour.
 LANDSCAPE_DEPTH = 3.0
 CLICK_GRID = 49
+MAX_TICKS = 15
 
 
 def _layout(large: bool, height: int, **extra) -> dict:
@@ -215,8 +216,10 @@ def decomposition_figure(decomposition: Decomposition, current: int | None = Non
     size = sizes(large)
     x = decomposition.positions
     sentences = half_step_sentences(decomposition)
+    # In half-step order, the first E-step's bound left out (it equals its log-likelihood), so the
+    # shared rule sees the first value alone and can leave an off-scale start out of the range.
     ordered = np.ravel(np.column_stack([decomposition.log_likelihood, decomposition.lower_bound]))
-    y_range = log_likelihood_range(ordered)
+    y_range = log_likelihood_range(np.delete(ordered, 1) if ordered.size > 2 else ordered)
     floor = y_range[0]
     symbols = ["circle" if phase == "E" else "square" for phase in decomposition.phases]
     common = {"x": x, "hovertext": sentences, "hovertemplate": "%{hovertext}<extra></extra>"}
@@ -274,7 +277,12 @@ def decomposition_figure(decomposition: Decomposition, current: int | None = Non
     layout = _layout(
         large,
         height=480 if large else 380,
-        xaxis={"title": {"text": t("why.fig.decomposition_x")}, "zeroline": False, "tickformat": "d"},
+        xaxis={
+            "title": {"text": t("why.fig.decomposition_x")},
+            "zeroline": False,
+            "tick0": 1,
+            "dtick": max(1, int(np.ceil(decomposition.iterations.max(initial=1) / MAX_TICKS))),
+        },
         yaxis={"title": {"text": t("why.fig.per_sample")}, "range": y_range, "zeroline": False},
         annotations=annotations,
         shapes=shapes,
@@ -293,7 +301,7 @@ def _drawn_means(means: np.ndarray) -> np.ndarray:
     return np.clip(xy[:end], -1e3, 1e3).astype(np.float32)
 
 
-def _path_trace(means: np.ndarray, name: str, color: str, symbol: str, large: bool) -> go.Scatter:
+def _path_trace(means: np.ndarray, name: str, color: str, symbol: str, large: bool, marker: float) -> go.Scatter:
     size = sizes(large)
     xy = _drawn_means(means)
     return go.Scatter(
@@ -302,7 +310,7 @@ def _path_trace(means: np.ndarray, name: str, color: str, symbol: str, large: bo
         mode="lines+markers",
         name=name,
         line={"color": color, "width": size["line"]},
-        marker={"size": size["point"] + 1, "color": color, "symbol": symbol},
+        marker={"size": marker, "color": color, "symbol": symbol, "line": {"color": "white", "width": marker / 8}},
         customdata=np.arange(len(xy)),
         hovertemplate=name + " %{customdata}: μ1 = %{x:.3f}, μ2 = %{y:.3f}<extra></extra>",
     )
@@ -332,12 +340,16 @@ def landscape_figure(
             colorscale="Blues",
             contours={"start": top - LANDSCAPE_DEPTH, "end": top, "size": 0.2},
             line={"width": 0.5, "color": "rgba(255,255,255,0.6)"},
-            colorbar={"title": {"text": t("why.fig.landscape_scale"), "side": "right"}, "thickness": 14},
+            colorbar={
+                "title": {"text": t("why.fig.landscape_scale"), "side": "right"},
+                "thickness": 14,
+                "tickformat": ".1f",
+            },
             hovertemplate="μ1 = %{x:.2f}, μ2 = %{y:.2f}<br>" + t("why.fig.landscape_hover") + "<extra></extra>",
             name=t("why.fig.landscape_scale"),
         ),
-        _path_trace(comparison.em.means, t("why.fig.em_path"), EM_COLOR, "circle", large),
-        _path_trace(comparison.ascent.means, t("why.fig.ascent_path"), ASCENT_COLOR, "square", large),
+        _path_trace(comparison.em.means, t("why.fig.em_path"), EM_COLOR, "circle", large, size["point"] + 5),
+        _path_trace(comparison.ascent.means, t("why.fig.ascent_path"), ASCENT_COLOR, "square", large, size["point"]),
         go.Scatter(
             x=[start[0]],
             y=[start[1]],

@@ -38,6 +38,8 @@ from gmm_core import (
 # Positions on the path: 0 is theta_t, 1 is theta_{t+1}; a little either side shows the bound's peak and tangent.
 S_VALUES = np.round(np.linspace(-0.5, 1.5, 201), 10)
 S_VALUES.setflags(write=False)
+# An iteration that raises the log-likelihood by less than this (per sample) has nothing left to show.
+NEGLIGIBLE_GAIN = 1e-6
 
 
 def iteration_pairs(history: list[EMState]) -> list[tuple[EMState, EMState]]:
@@ -297,3 +299,39 @@ def compare_ascents(mu1: float, mu2: float, learning_rate: float) -> Comparison:
     end = em.means[-1, :, 0]
     em_outcome = "saddle" if abs(end[0] - end[1]) < EQUAL_MEANS else "peak"
     return Comparison(em, ascent, float(learning_rate), em_outcome, _ascent_outcome(ascent))
+
+
+# --------------------------------------------------------------------------- clicks on the charts
+
+
+def selected_point(event) -> dict | None:
+    """The first point of a plotly selection event as Streamlit reports it (None when nothing usable)."""
+    if not isinstance(event, dict):
+        return None
+    points = (event.get("selection") or {}).get("points") or []
+    point = points[0] if points else None
+    if not isinstance(point, dict) or not all(isinstance(point.get(axis), (int, float)) for axis in ("x", "y")):
+        return None
+    return point
+
+
+def start_from_selection(event) -> tuple[float, float] | None:
+    """The clicked (mu1, mu2), rounded to 0.1 and kept on the chart, or None."""
+    point = selected_point(event)
+    if point is None:
+        return None
+    low, high = MU_RANGE
+    return tuple(float(min(max(round(float(point[axis]), 1), low), high)) for axis in ("x", "y"))
+
+
+def half_step_from_selection(event, n_iterations: int) -> tuple[int, int] | None:
+    """(half-step index, iteration) of a click on the decomposition chart, or None.
+
+    E-step t sits at x = t and its M-step at t + 1/2 (:attr:`Decomposition.positions`), so the
+    half-step index (0 for E1, 1 for M1, ...) is ``2x - 2``.
+    """
+    point = selected_point(event)
+    if point is None or n_iterations < 1:
+        return None
+    index = min(max(round(2 * float(point["x"])) - 2, 0), 2 * n_iterations - 1)
+    return index, index // 2 + 1

@@ -12,6 +12,7 @@ EN = {
     "why.one_iteration": "This fit stopped after one iteration, so there is only one to show.",
     "why.bound.read": "At θ_t the two curves touch and have the same slope: the bound is tangent there. The bound peaks at θ_t+1 (the M-step's answer). The green arrow is what the M-step is guaranteed to gain; the orange one is a bonus on top: at θ_t+1 the bound no longer touches, and the gap that reopens is extra likelihood. The next E-step will close that gap again.",
     "why.bound.off_scale": "θ_t is a start from single points (covariances of size reg_covar), so its log-likelihood is far below the rest and is drawn at the bottom edge with its value. Choose iteration 2 or later to see the bound touch the curve.",
+    "why.bound.converged": "EM has as good as converged by this iteration: the bound and the log-likelihood barely move (the chart's scale is a few thousandths). Choose an earlier iteration to see the climb.",
     "why.metric.before": "log-likelihood at θ_t",
     "why.metric.gain": "guaranteed gain",
     "why.metric.gain.help": "The bound's rise from θ_t to θ_t+1. Never negative when reg_covar = 0: the M-step maximises the bound, and θ_t was one of the candidates.",
