@@ -31,6 +31,7 @@ PAGES = (
     "pages/3_How_many_components.py",
     "pages/4_When_EM_goes_wrong.py",
     "pages/5_Your_own_data.py",
+    "pages/6_Why_EM_works.py",
 )
 # Widgets that appear only after earlier combinations get another all-pairs round, at most this many.
 MAX_ROUNDS = 3
