@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import plotly
 import plotly.graph_objects as go
 from PIL import Image
@@ -40,11 +41,19 @@ LAYOUT_SIZE = SLIDE_SIZES["720p"]
 DEFAULT_FRAME_MS = 450  # the Playground's "Play" speed
 HOLD_LAST_MS = 2500  # the last frame stays this long, so the audience sees the result
 GIF_COLOURS = 64  # palette size: enough for the Okabe-Ito blends, small enough for slides
-# Where a Chromium may live, in order: an explicit setting, then Debian/Ubuntu and common names.
-BROWSER_PATH_VARIABLE = "BROWSER_PATH"
+# Where a Chromium may live, in order: an explicit setting (this project's variable, then the one
+# kaleido/choreographer read), then Debian/Ubuntu's paths, then common names on PATH.
+BROWSER_PATH_VARIABLES = ("EMLAB_CHROMIUM", "BROWSER_PATH")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage")
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+)
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -136,10 +145,14 @@ _SHOW_FRAME = (
 
 
 def find_chromium() -> str | None:
-    """The path of an installed Chromium (``$BROWSER_PATH`` first), or None; never downloads one."""
-    explicit = os.environ.get(BROWSER_PATH_VARIABLE)
-    if explicit:
-        return explicit if os.access(explicit, os.X_OK) else None
+    """The path of an installed Chromium, or None; never downloads one.
+
+    ``$EMLAB_CHROMIUM`` or ``$BROWSER_PATH``, when set, is the only candidate (a wrong setting
+    should fail loudly, not be replaced by another browser).
+    """
+    for variable in BROWSER_PATH_VARIABLES:
+        if explicit := os.environ.get(variable):
+            return explicit if os.access(explicit, os.X_OK) else None
     for path in CHROMIUM_CANDIDATES:
         if os.access(path, os.X_OK):
             return path
@@ -181,7 +194,12 @@ def _chart_page(browser_path: str, scale: float):
 
             def screenshot() -> bytes:
                 # Chromium's own capture, fast zlib: a third of the time of Playwright's screenshot here.
-                shot = screenshots.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})
+                # The clip's scale makes it draw at the slide's pixel size (the capture ignores
+                # the page's device scale factor otherwise).
+                clip = {"x": 0, "y": 0, "width": width, "height": height, "scale": scale}
+                shot = screenshots.send(
+                    "Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True, "clip": clip}
+                )
                 return base64.b64decode(shot["data"])
 
             yield page, screenshot
@@ -273,13 +291,19 @@ def _durations(n_frames: int, frame_ms: int, hold_last_ms: int) -> list[int]:
 def gif_bytes(pngs: list[bytes], frame_ms: int = DEFAULT_FRAME_MS, hold_last_ms: int = HOLD_LAST_MS) -> bytes:
     """An endlessly looping animated GIF of ``pngs``, the last frame held ``hold_last_ms`` longer.
 
-    One shared palette of ``GIF_COLOURS`` colours, taken from the last frame (it holds every
-    component's colour at full strength), keeps the file small and the colours steady.
+    One shared palette of ``GIF_COLOURS`` colours keeps the file small and the colours steady.
+    It is taken from the first, middle and last frames side by side (grey start, blended
+    colours mid-fit, full colours at the end) by maximum coverage, which keeps the frequent
+    colours exact: the median cut shifted the white background to off-white here.
     """
     if not pngs:
         raise ValueError("No frames to write.")
     frames = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
-    palette = frames[-1].quantize(GIF_COLOURS, method=Image.Quantize.MEDIANCUT)
+    samples = [frames[0], frames[len(frames) // 2], frames[-1]]
+    montage = Image.new("RGB", (sum(frame.width for frame in samples), max(frame.height for frame in samples)), "white")
+    for offset, frame in zip(np.cumsum([0] + [frame.width for frame in samples[:-1]]), samples, strict=True):
+        montage.paste(frame, (int(offset), 0))
+    palette = montage.quantize(GIF_COLOURS, method=Image.Quantize.MAXCOVERAGE)
     indexed = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
     out = io.BytesIO()
     indexed[0].save(
@@ -315,12 +339,22 @@ def mp4_bytes(pngs: list[bytes], frame_ms: int = DEFAULT_FRAME_MS, hold_last_ms:
         stream.time_base = time_base
         stream.codec_context.time_base = time_base
         stream.options = {"crf": "20", "preset": "veryfast", "tune": "animation"}
-        start = 0
-        for png, duration in zip(pngs, _durations(len(pngs), frame_ms, hold_last_ms), strict=True):
+        durations = _durations(len(pngs), frame_ms, hold_last_ms)
+        starts = np.concatenate([[0], np.cumsum(durations)[:-1]]).tolist()
+        shown_for = dict(zip(starts, durations, strict=True))
+
+        def timed(packets):
+            # Packets leave the encoder out of order; each carries its frame's duration so the
+            # file's last frame is held (the muxer reads the final sample's length from it).
+            for packet in packets:
+                if packet.pts is not None:
+                    packet.duration = shown_for.get(packet.pts, frame_ms)
+            return packets
+
+        for png, start in zip(pngs, starts, strict=True):
             image = Image.open(io.BytesIO(png)).convert("RGB").crop((0, 0, width, height))
             frame = av.VideoFrame.from_image(image)
             frame.pts, frame.time_base = start, time_base
-            container.mux(stream.encode(frame))
-            start += duration
-        container.mux(stream.encode(None))
+            container.mux(timed(stream.encode(frame)))
+        container.mux(timed(stream.encode(None)))
     return out.getvalue()

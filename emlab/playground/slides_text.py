@@ -17,6 +17,6 @@ EN = {
     "slides.download.gif": "Download the GIF",
     "slides.download.mp4": "Download the MP4",
     "slides.busy": "Another export is running on this server; only one runs at a time. Wait a moment and try again.",
-    "slides.no_chromium": "The frames are drawn by a Chromium browser, and none was found on the server. Install one (Debian/Ubuntu: `apt-get install chromium`) or set the environment variable BROWSER_PATH to a Chrome or Chromium program, then restart the app. The offline HTML download works without it.",
+    "slides.no_chromium": "The frames are drawn by a Chromium browser, and none was found on the server. Install one (Debian/Ubuntu: `apt-get install chromium`) or set the environment variable EMLAB_CHROMIUM to the path of a Chrome or Chromium program, then restart the app. The offline HTML download works without it.",
     "slides.no_frames": "This figure has no animation frames to export.",
 }

@@ -17,6 +17,6 @@ ZH = {
     "slides.download.gif": "下载 GIF",
     "slides.download.mp4": "下载 MP4",
     "slides.busy": "服务器上正在进行另一个导出；同一时间只能运行一个。请稍等片刻再试。",
-    "slides.no_chromium": "动画帧由 Chromium 浏览器绘制，但服务器上没有找到。请安装一个（Debian/Ubuntu：`apt-get install chromium`），或把环境变量 BROWSER_PATH 设为 Chrome 或 Chromium 程序的路径，然后重启应用。离线 HTML 下载不需要它。",
+    "slides.no_chromium": "动画帧由 Chromium 浏览器绘制，但服务器上没有找到。请安装一个（Debian/Ubuntu：`apt-get install chromium`），或把环境变量 EMLAB_CHROMIUM 设为 Chrome 或 Chromium 程序的路径，然后重启应用。离线 HTML 下载不需要它。",
     "slides.no_frames": "这张图没有可导出的动画帧。",
 }
