@@ -201,7 +201,8 @@ def collapse_curves_figure(runs: dict, chosen, *, large: bool = False) -> go.Fig
             text=labels["text"],
             textposition="middle right",
             textfont={"size": labels["size"], "color": labels["color"]},
-            marker={"symbol": "x", "size": labels["cross"], "color": WORST_COLOR},
+            # an array of sizes makes plotly treat the trace as bubbles (70% opacity, white rims) unless told
+            marker={"symbol": "x", "size": labels["cross"], "color": WORST_COLOR, "opacity": 1, "line": {"width": 0}},
             showlegend=False,
             hoverinfo="skip",
         ),
