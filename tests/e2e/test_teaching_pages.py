@@ -11,7 +11,7 @@ from tests.e2e.helpers import CHART, assert_no_exception, open_page, screenshot,
 TEACHING_PAGES = [
     ("How_the_data_is_made?k_true=3&alpha=2.0&n=400", 3, "1. Class probabilities"),
     ("How_many_components?ck_kmax=8&ck_n_init=1", 2, "Winner:"),
-    ("When_EM_goes_wrong", 9, "EM broke down at iteration"),
+    ("When_EM_goes_wrong?pit_section=sing", 2, "EM broke down at iteration"),
 ]
 TALL = {"width": 1280, "height": 2400}
 
@@ -80,3 +80,25 @@ def test_original_script_preset_redraws_round_clusters(page, app_url):
     page.get_by_text("cannot make rotated or elongated clusters").wait_for(state="visible")
     checked = page.locator('[data-testid="stSidebar"] [role="radiogroup"] input:checked')
     assert checked.first.evaluate("input => input.closest('label').innerText") == "seed_script"
+
+
+def test_pitfalls_experiments_one_click_apart_each_with_its_link(page, app_url):
+    """Every experiment is a click away, the URL names the one shown, a hidden one keeps its settings."""
+    open_page(page, f"{app_url}/When_EM_goes_wrong?pit_lo_starts=8")
+    wait_for_charts(page, 3)
+    for title, section, charts in (
+        ("2. Singularities", "sing", 2),
+        ("3. Label switching", "ls", 1),
+        ("4. Hard vs soft", "hs", 1),
+        ("5. The original script", "seed", 2),
+        ("1. Local optima", "lo", 3),
+    ):
+        page.locator(".st-key-pit_section button").filter(has_text=title).click()
+        page.wait_for_function(f"() => location.search.includes('pit_section={section}')")
+        wait_for_app(page)
+        page.wait_for_function(
+            f"() => [...document.querySelectorAll('{CHART}')].filter(gd => gd._fullLayout).length === {charts}"
+        )
+        assert_no_exception(page)
+    assert "pit_lo_starts=8" in page.evaluate("() => location.search")
+    screenshot(page, "teaching_pitfalls_sections")
