@@ -49,6 +49,14 @@ EN = {
     "warn.constant_column": "Feature {name} is constant: every component's variance along it is only reg_covar.",
     "warn.upload_missing": "No uploaded data yet. Upload a CSV on the 'Your own data' page, then come back.",
     "warn.same_features": "Choose two different features for the axes.",
+    # The log-likelihood panel and the 1-D density pieces (emlab.shared.panels)
+    "anim.ll_name": "log-likelihood",
+    "anim.ll_marker": "current iteration",
+    "anim.ll_hover": "iteration %{x}<br>mean log-likelihood %{y:.4f}",
+    "anim.ll_x": "iteration",
+    "anim.ll_clipped": "iteration 1: {value}<br>(the starting guess,<br>far below the panel)",
+    "anim.ll_y": "mean log-likelihood",
+    "anim.mixture": "mixture density",
 }
 
 EN.update(

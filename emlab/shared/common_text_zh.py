@@ -51,6 +51,14 @@ ZH = {
     "warn.constant_column": "特征 {name} 是常数：每个分量沿这个方向的方差都只有 reg_covar。",
     "warn.upload_missing": "还没有上传数据。请先在“你自己的数据”页上传 CSV 文件，再回到这里。",
     "warn.same_features": "请为两个坐标轴选择不同的特征。",
+    # The log-likelihood panel and the 1-D density pieces (emlab.shared.panels)
+    "anim.ll_name": "对数似然",
+    "anim.ll_marker": "当前迭代",
+    "anim.ll_hover": "第 %{x} 次迭代<br>平均对数似然 %{y:.4f}",
+    "anim.ll_x": "迭代次数",
+    "anim.ll_clipped": "第 1 次迭代：{value}<br>（初始猜测，<br>远低于图框）",
+    "anim.ll_y": "平均对数似然",
+    "anim.mixture": "混合密度",
     # Navigation
     "nav.playground": "演练场",
     "nav.step": "逐步执行 EM",
