@@ -5,6 +5,14 @@ export holds :data:`EXPORT_LOCK` (the page says "wait"), and otherwise renders i
 thread. The worker mostly waits on Chromium, with the GIL released, so the other sessions of the
 server go on; the page's ``progress(done, total)`` is called from the caller's thread, where
 Streamlit elements may be updated.
+
+How the Playground uses it: a file-type choice (GIF / MP4) and a size (``SLIDE_SIZES``), then a
+button; on click, ``bar = st.progress(0.0)`` and ``result = export_animation(figure, kind, size,
+progress=lambda done, total: bar.progress(done / total, t("slides.progress", lang, done=done,
+total=total)), lang=lang)`` with the same cached figure the chart shows (built in the page's
+language and presentation mode); then ``st.warning(t("slides.busy", lang))`` if ``result.busy``,
+``st.error(result.error)`` if ``result.error``, otherwise keep ``result.data`` in session state
+and offer it with ``st.download_button(..., on_click="ignore")``.
 """
 
 from __future__ import annotations

@@ -9,6 +9,12 @@ Pure (no Streamlit), so the rule is tested once and every page reads it the same
 - :func:`with_cjk_fallback` adds a CJK font to a plotly font family, so charts drawn in Chinese
   (in the browser and in server-side exports) never show boxes: Noto Sans CJK SC is Debian's
   ``fonts-noto-cjk``, the others are what Windows and macOS ship.
+
+How a page uses it: one sidebar control, ``st.segmented_control`` (or a radio) over
+``LANGUAGES`` with ``format_func=language_label``, its value bound to ``QUERY_PARAM`` like the
+other settings and read back through :func:`parse_language`; every ``t(...)`` call, every figure
+builder and every download then receives that ``lang``, and each figure's
+``layout.font.family`` goes through :func:`with_cjk_fallback`.
 """
 
 from __future__ import annotations
