@@ -26,6 +26,8 @@ from gmm_core.params import GMMParams
 _LOG_2PI = np.log(2.0 * np.pi)
 # Rows of q may miss one by this much (then they are renormalised exactly), as GMMParams' weights.
 _ROW_SUM_TOLERANCE = 1e-6
+# Cells of (component, s, sample) log densities held at once by bound_along (1 MB of float64).
+_BLOCK_CELLS = 2**17
 
 
 def check_responsibilities(responsibilities, n_samples: int, n_components: int) -> np.ndarray:
@@ -267,7 +269,8 @@ def bound_along(X, start: GMMParams, end: GMMParams, responsibilities, s) -> Bou
     geodesic = _geodesic(start, end)
     log_weights = _log_weights_along(start, end, s)
     n_components, n_features = start.means.shape
-    log_joint = np.empty((n_components, s.size, data.n_samples))
+    coefficients = np.empty((n_components, s.size, 2 * n_features + 1))
+    features = np.empty((n_components, 2 * n_features + 1, data.n_samples))
     expected = np.zeros(s.size)
     for k in range(n_components):
         white = geodesic.inverse[k] @ (data.X - start.means[k]).T  # (D, N)
@@ -276,19 +279,24 @@ def bound_along(X, start: GMMParams, end: GMMParams, responsibilities, s) -> Bou
         log_norm = geodesic.log_det_factor[k] + 0.5 * s * np.log(geodesic.eigenvalues[k]).sum()
         constant = log_weights[:, k] - log_norm - 0.5 * n_features * _LOG_2PI
         # -0.5 * sum_d lam_d^-s (y_d - s step_d)^2 + constant, as one product with [y^2, y, 1].
-        coefficients = np.hstack(
+        coefficients[k] = np.hstack(
             [-0.5 * scale, s[:, None] * step * scale, (constant - 0.5 * s**2 * (scale @ step**2))[:, None]]
         )
-        features = np.vstack([white**2, white, np.ones((1, data.n_samples))])  # (2D + 1, N)
-        np.matmul(coefficients, features, out=log_joint[k])
-        expected += coefficients @ (features @ q[:, k])  # sum_n q_nk log_joint_ksn, by linearity
+        features[k] = np.vstack([white**2, white, np.ones((1, data.n_samples))])  # (2D + 1, N)
+        expected += coefficients[k] @ (features[k] @ q[:, k])  # sum_n q_nk log_joint_ksn, by linearity
     expected /= data.n_samples
     bound = expected + entr(q).sum() / data.n_samples
-    top = log_joint.max(axis=0)
-    log_joint -= top
-    np.exp(log_joint, out=log_joint)
-    total = log_joint.sum(axis=0)
-    log_likelihood = (np.log(total, out=total) + top).mean(axis=1)
+    # The log-sum-exp over components, a block of s at a time: a block that fits the CPU's cache
+    # makes the elementwise passes (max, exp, sum, log) about twice as fast as one pass over all s.
+    log_likelihood = np.empty(s.size)
+    rows = max(1, _BLOCK_CELLS // (n_components * data.n_samples))
+    for begin in range(0, s.size, rows):
+        log_joint = np.matmul(coefficients[:, begin : begin + rows], features)  # (K, rows, N)
+        top = log_joint.max(axis=0)
+        log_joint -= top
+        np.exp(log_joint, out=log_joint)
+        total = log_joint.sum(axis=0)
+        log_likelihood[begin : begin + rows] = (np.log(total, out=total) + top).mean(axis=1)
     for array in (s, log_likelihood, bound):
         array.setflags(write=False)
     return BoundPath(s, log_likelihood, bound)

@@ -2,7 +2,9 @@
 
 Sections 1 and 2 show the fit the sidebar sets (the same settings and URL as every page); section 3
 a small fixed data set of its own. Everything drawn comes from ``emlab.why_em_works`` through
-``st.cache_data``, keyed by the settings, so a rerun (a slider, a click) rebuilds only what changed.
+``st.cache_resource``, keyed by the settings, so a rerun (a slider, a click) rebuilds only what
+changed. Shared, not copied: the results are frozen and nothing changes a figure once built, and
+``st.cache_data``'s copy of a plotly figure (unpickling re-validates it) costs ~150 ms per chart.
 Clicks change state only in callbacks: a half-step in section 2 chooses the iteration of section 1,
 a point in section 3 chooses the start.
 """
@@ -40,20 +42,20 @@ class Fit:
     reg_covar: float
 
 
-@st.cache_data(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_slice(key: tuple, iteration: int, large: bool, _fit: Fit):
     piece = why.iteration_slice(_fit.data.X, _fit.history, iteration, _fit.reg_covar)
     return piece, figures.slice_figure(piece, large=large)
 
 
-@st.cache_data(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_decomposition(key: tuple, iteration: int, large: bool, _fit: Fit):
     decomposition = why.decompose(_fit.data.X, _fit.history)
     figure = figures.decomposition_figure(decomposition, iteration, large=large)
     return figures.half_step_sentences(decomposition), figure
 
 
-@st.cache_data(max_entries=64, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+@st.cache_resource(max_entries=64, ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_landscape(mu1: float, mu2: float, learning_rate: float, large: bool):
     comparison = why.compare_ascents(mu1, mu2, learning_rate)
     return comparison, figures.landscape_figure(*why.landscape(), comparison, large=large)
