@@ -95,3 +95,28 @@ def test_every_figure_shares_template_and_font():
     style, large = figure_style(False), figure_style(True)
     assert style["template"] == large["template"] == "plotly_white"
     assert large["font"]["size"] > style["font"]["size"] and style["font"]["family"] == large["font"]["family"]
+
+
+def test_every_one_feature_histogram_in_the_app_uses_the_shared_bins():
+    from emlab.choose_k.figures import one_feature_figure
+    from emlab.playground.animation import animated_figure
+    from emlab.shared.pipeline import fit_history, load_data
+    from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
+    from emlab.story.figures import samples_histogram
+    from emlab.your_data.figures import preview_figure
+
+    data = load_data(DataSettings(d=1, n=5000, k_true=4))  # sqrt(N) would give 60 bars, numpy's "auto" 14
+    history = fit_history(data, ModelSettings(k=2, max_iter=3))
+    expected = histogram_edges(data.X[:, 0])
+    figures = {
+        "playground": animated_figure(history, data, ViewSettings()),
+        "story": samples_histogram(data),
+        "choose_k": one_feature_figure(data, history[-1].params),
+        "your_data": preview_figure(data.X, data.feature_names),
+    }
+    for name, figure in figures.items():
+        bars = [trace for trace in figure.data if trace.type == "bar"]
+        assert bars, name
+        for bar in bars:
+            assert len(bar.x) == len(expected) - 1, name
+            assert bar.width == pytest.approx(expected[1] - expected[0]), name
