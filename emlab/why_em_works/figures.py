@@ -254,6 +254,7 @@ def decomposition_figure(decomposition: Decomposition, current: int | None = Non
                 "showarrow": False,
                 "yanchor": "bottom",
                 "xanchor": "left",
+                "xshift": 10,
                 "text": t("why.fig.off_scale", value=f"{decomposition.log_likelihood[0]:.3g}"),
                 "font": {"size": size["font"] * 0.85},
             }
@@ -301,7 +302,9 @@ def _drawn_means(means: np.ndarray) -> np.ndarray:
     return np.clip(xy[:end], -1e3, 1e3).astype(np.float32)
 
 
-def _path_trace(means: np.ndarray, name: str, color: str, symbol: str, large: bool, marker: float) -> go.Scatter:
+def _path_trace(
+    means: np.ndarray, name: str, color: str, symbol: str, large: bool, marker: float, outline: float = 0.0
+) -> go.Scatter:
     size = sizes(large)
     xy = _drawn_means(means)
     return go.Scatter(
@@ -310,7 +313,7 @@ def _path_trace(means: np.ndarray, name: str, color: str, symbol: str, large: bo
         mode="lines+markers",
         name=name,
         line={"color": color, "width": size["line"]},
-        marker={"size": marker, "color": color, "symbol": symbol, "line": {"color": "white", "width": marker / 8}},
+        marker={"size": marker, "color": color, "symbol": symbol, "line": {"color": "white", "width": outline}},
         customdata=np.arange(len(xy)),
         hovertemplate=name + " %{customdata}: μ1 = %{x:.3f}, μ2 = %{y:.3f}<extra></extra>",
     )
@@ -348,7 +351,7 @@ def landscape_figure(
             hovertemplate="μ1 = %{x:.2f}, μ2 = %{y:.2f}<br>" + t("why.fig.landscape_hover") + "<extra></extra>",
             name=t("why.fig.landscape_scale"),
         ),
-        _path_trace(comparison.em.means, t("why.fig.em_path"), EM_COLOR, "circle", large, size["point"] + 5),
+        _path_trace(comparison.em.means, t("why.fig.em_path"), EM_COLOR, "circle", large, size["point"] + 5, 1.5),
         _path_trace(comparison.ascent.means, t("why.fig.ascent_path"), ASCENT_COLOR, "square", large, size["point"]),
         go.Scatter(
             x=[start[0]],

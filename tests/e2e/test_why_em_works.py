@@ -7,8 +7,8 @@ import pytest
 from tests.e2e.conftest import free_port, start_server, stop_server
 from tests.e2e.helpers import SCREENSHOT_DIR, assert_no_exception, open_page, screenshot, wait_for_app
 
-# The Playground's query string for a 3-D fit with tied covariances, in presentation mode.
-PLAYGROUND_QUERY = "n=600&k_true=3&d=3&k=3&cov=tied&init=random_from_data&model_seed=5&big=true"
+# The Playground's query string for a 3-D fit with diagonal covariances, in presentation mode.
+PLAYGROUND_QUERY = "n=600&k_true=3&d=3&k=3&cov=diag&init=random_from_data&model_seed=5&big=true"
 CHARTS = ("why_slice", "why_decomposition", "why_landscape")
 DRAWN = """(key) => {
   const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
