@@ -4,8 +4,9 @@ Target (issue 12): 100 frames at 1280x720 in under 60 s, GIF under 8 MB. Renders
 (N = 500, K = 3) run for 50 iterations with tol = 0 (101 frames), and reports the render time per
 frame, the GIF and MP4 assembly times and sizes. With ``--kaleido`` it also draws the first
 frames through plotly's own static export (kaleido 1.x, one full figure per frame, driving the
-same Chromium) in the same run, for the ratio that chose the renderer. ``--lang zh`` draws the
-figure's text in Chinese (to look at the CJK font fallback; the frames are saved with --save).
+same Chromium; ``pip install kaleido`` first) in the same run, for the ratio that chose the
+renderer. ``--lang zh`` draws the figure's text in Chinese (to look at the CJK font fallback; the
+frames are saved with --save).
 
 Run by hand from the project root; it exits non-zero if the budget is missed:
 
