@@ -21,6 +21,7 @@ PAGES = (
     ("pages/3_How_many_components.py", "nav.choose_k", ":material/bar_chart:"),
     ("pages/4_When_EM_goes_wrong.py", "nav.pitfalls", ":material/warning:"),
     ("pages/5_Your_own_data.py", "nav.upload", ":material/upload_file:"),
+    ("pages/6_Why_EM_works.py", "nav.why", ":material/trending_up:"),
 )
 
 
