@@ -176,9 +176,10 @@ def decomposition_section(fit: Fit, iteration: int, large: bool) -> None:
 
 
 def landscape_section(large: bool) -> None:
+    """The landscape with both paths beside the controls, the step counts and one sentence per method."""
     st.header(t("why.ga.header"))
     st.markdown(t("why.ga.intro", tol=why.GRADIENT_TOL))
-    columns = st.columns([1, 1, 3])
+    chart, side = st.columns([3, 2])
     for key, default in zip(MU_KEYS, why.DEFAULT_START, strict=True):
         st.session_state.setdefault(key, default)  # set here, not by the widget: a click's callback also sets it
     starts = [
@@ -191,9 +192,9 @@ def landscape_section(large: bool) -> None:
             key=key,
             help=t("why.ga.start.help"),
         )
-        for index, (column, key) in enumerate(zip(columns, MU_KEYS, strict=False))
+        for index, (column, key) in enumerate(zip(side.columns(2), MU_KEYS, strict=True))
     ]
-    rate = columns[2].select_slider(
+    rate = side.select_slider(
         t("why.ga.rate"),
         options=why.LEARNING_RATES,
         value=why.DEFAULT_LEARNING_RATE,
@@ -202,17 +203,17 @@ def landscape_section(large: bool) -> None:
         help=t("why.ga.rate.help"),
     )
     comparison, figure = cached_landscape(float(starts[0]), float(starts[1]), float(rate), large)
-    st.plotly_chart(
+    chart.plotly_chart(
         figure, key=LANDSCAPE_KEY, theme=None, config=CONFIG, on_select=_on_landscape_click, selection_mode="points"
     )
-    st.caption(t("why.ga.click_hint"))
+    chart.caption(t("why.ga.click_hint"))
     em, ascent = comparison.em, comparison.ascent
     not_reached = t("why.ga.not_reached", max_steps=why.MAX_STEPS)
-    left, right = st.columns(2)
+    left, right = side.columns(2)
     left.metric(t("why.ga.em_steps"), em.n_steps if em.converged else not_reached)
     right.metric(t("why.ga.ascent_steps"), ascent.n_steps if ascent.converged else not_reached)
-    st.markdown(t(f"why.em.{comparison.em_outcome}", steps=em.n_steps))
-    st.markdown(t(f"why.ascent.{comparison.ascent_outcome}", rate=comparison.learning_rate, steps=ascent.n_steps))
+    side.markdown(t(f"why.em.{comparison.em_outcome}", steps=em.n_steps))
+    side.markdown(t(f"why.ascent.{comparison.ascent_outcome}", rate=comparison.learning_rate, steps=ascent.n_steps))
 
 
 def main() -> None:
