@@ -294,7 +294,7 @@ def measure_clicks(browser, base: str, floor_url: str, clicks: int, playground: 
         if playground:
             play_context, play_page = opened(browser, base + "/", 1)
             contexts.append(play_context)
-            slider = play_page.locator('.st-key-n [role="slider"]').first
+            slider = play_page.locator('.st-key-n input[type="range"]').first
         for index in range(clicks):
             found["floor"].append(floor_page.evaluate(CLICK_UNTIL_SETTLED, ".st-key-floor_button button") / 1000)
             wait_drawn(floor_page, 1)
@@ -349,6 +349,11 @@ class Report:
     def __init__(self):
         self.rows: list[str] = []
         self.missed: list[str] = []
+
+    def flush(self) -> None:
+        """Print the rows so far (a long run shows its tables as they are done)."""
+        print("\n".join(self.rows), flush=True)
+        self.rows = []
 
     def check(self, what: str, ratio: float, budget_name: str) -> str:
         budget = BUDGETS[budget_name]
@@ -445,19 +450,28 @@ def main() -> int:
                     except PlaywrightTimeout:
                         report.missed.append(f"{target.name}: not drawn within {TIMEOUT_MS / 1000:.0f} s")
             page_table(report, floor, targets)
+            report.flush()
             names = [name for name, _ in pages]
             if STEP_PAGE in names or PLAYGROUND in names:
-                clicks = measure_clicks(
-                    browser, base, floor_url, args.clicks, playground=PLAYGROUND in names, step=STEP_PAGE in names
-                )
-                click_table(report, clicks)
+                try:
+                    clicks = measure_clicks(
+                        browser, base, floor_url, args.clicks, playground=PLAYGROUND in names, step=STEP_PAGE in names
+                    )
+                    click_table(report, clicks)
+                except PlaywrightTimeout as error:
+                    report.missed.append(f"clicks: {str(error).splitlines()[0]}")
+                report.flush()
             if PLAYGROUND in names:
                 animations = {}
                 for query, label in (("", "default"), (LARGE_ANIMATION, "N=2000, K=5")):
                     for button, speed, frames in ((0, "Play", args.frames), (1, "Slow", max(4, args.frames // 2))):
                         url = f"{base}/?{query}" if query else f"{base}/"
-                        animations[f"{speed}, {label}"] = measure_animation(browser, url, button, frames)
+                        try:
+                            animations[f"{speed}, {label}"] = measure_animation(browser, url, button, frames)
+                        except PlaywrightTimeout as error:
+                            report.missed.append(f"{speed}, {label}: {str(error).splitlines()[0]}")
                 animation_table(report, animations)
+                report.flush()
             browser.close()
     finally:
         for server in servers:
@@ -466,7 +480,7 @@ def main() -> int:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
-    print("\n".join(report.rows))
+    report.flush()
     print()
     if report.missed:
         print("Budgets missed:\n  " + "\n  ".join(report.missed))
