@@ -179,7 +179,7 @@ def landscape_section(large: bool) -> None:
     """The landscape with both paths beside the controls, the step counts and one sentence per method."""
     st.header(t("why.ga.header"))
     st.markdown(t("why.ga.intro", tol=why.GRADIENT_TOL))
-    chart, side = st.columns([3, 2])
+    chart, side = (st.container(), st.container()) if large else st.columns([3, 2])  # a projector: one column
     for key, default in zip(MU_KEYS, why.DEFAULT_START, strict=True):
         st.session_state.setdefault(key, default)  # set here, not by the widget: a click's callback also sets it
     starts = [
