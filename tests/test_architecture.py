@@ -131,3 +131,15 @@ def test_nothing_refers_to_files_outside_the_repository():
     ]
     hits = [f"{p.relative_to(ROOT)}: {word}" for p in files for word in outside if word in p.read_text(errors="ignore")]
     assert not hits, hits
+
+
+def test_the_package_docstring_names_every_emlab_module():
+    import emlab
+
+    documented = emlab.__doc__ or ""
+    missing = [
+        name
+        for name in project_modules()
+        if name.startswith("emlab.") and not name.endswith("_zh") and f"``{name.split('.')[-1]}``" not in documented
+    ]
+    assert not missing, f"emlab/__init__.py does not say what these hold: {missing}"
