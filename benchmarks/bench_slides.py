@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from emlab.playground import animation, slides  # noqa: E402
+from emlab.playground import animation, slides, slides_export  # noqa: E402
 from emlab.shared import text  # noqa: E402
 from emlab.shared.pipeline import fit_history, load_data  # noqa: E402
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings  # noqa: E402
@@ -101,18 +101,22 @@ def main() -> int:
 
     figure = build_figure(args.iterations, args.large, args.lang)
     ticks: list[float] = []
+    start = start_render = time.perf_counter()
+    pngs = slides.render_frames(figure, args.size, progress=lambda done, total: ticks.append(time.perf_counter()))
+    render_seconds = time.perf_counter() - start
+    steady = (ticks[-1] - ticks[0]) / max(1, len(ticks) - 1)
+    start = time.perf_counter()
+    gif = slides.gif_bytes(pngs)
+    gif_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    mp4 = slides.mp4_bytes(pngs)
+    mp4_seconds = time.perf_counter() - start
+    # The page's way: the whole export in a child process, this process only waiting on a pipe.
     with Ticker() as other_session:
-        start = start_render = time.perf_counter()
-        pngs = slides.render_frames(figure, args.size, progress=lambda done, total: ticks.append(time.perf_counter()))
-        render_seconds = time.perf_counter() - start
-        steady = (ticks[-1] - ticks[0]) / max(1, len(ticks) - 1)
         start = time.perf_counter()
-        gif = slides.gif_bytes(pngs)
-        gif_seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        mp4 = slides.mp4_bytes(pngs)
-        mp4_seconds = time.perf_counter() - start
-
+        result = slides_export.export_animation(figure, "gif", args.size)
+        export_seconds = time.perf_counter() - start
+    assert result.data is not None, result
     load = os.getloadavg()[0]
     print(f"frames {len(pngs)} at {args.size}{' presentation mode' if args.large else ''}, lang {args.lang}")
     print(f"machine load (1 min) {load:.1f} on {os.cpu_count()} cores")
@@ -123,8 +127,8 @@ def main() -> int:
     print(f"MP4      {mp4_seconds:6.1f} s   {len(mp4) / 1e6:6.2f} MB")
     waited = other_session.longest * 1000
     print(f"another thread waited at most {waited:.0f} ms at a time (one frame: {steady * 1000:.0f} ms)")
-    total = render_seconds + gif_seconds
-    print(f"render + GIF {total:.1f} s (target {TARGET_SECONDS:.0f} s); GIF target {TARGET_GIF_BYTES / 1e6:.0f} MB")
+    size_mb = len(result.data) / 1e6
+    print(f"export_animation (GIF, child process): {export_seconds:.1f} s (target 60 s), {size_mb:.2f} MB")
     if args.kaleido:
         per_frame = kaleido_seconds_per_frame(figure, args.kaleido + 1)
         print(f"kaleido  {per_frame * 1000:6.0f} ms per frame ({per_frame / steady:.1f}x the page renderer)")
@@ -135,7 +139,7 @@ def main() -> int:
         for name, index in (("first", 0), ("middle", len(pngs) // 2), ("last", -1)):
             (args.save / f"frame_{name}.png").write_bytes(pngs[index])
         print(f"saved in {args.save}")
-    return 0 if total < TARGET_SECONDS and len(gif) < TARGET_GIF_BYTES else 1
+    return 0 if export_seconds < TARGET_SECONDS and len(result.data) < TARGET_GIF_BYTES else 1
 
 
 if __name__ == "__main__":

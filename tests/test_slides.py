@@ -334,3 +334,11 @@ def test_full_hd_export_in_presentation_mode(small_fit):
     assert frames[0].size == SLIDE_SIZES["1080p"]
     normal = animated_figure(history[:3], data, ViewSettings())
     assert slide_spec(large)["layout"]["font"]["size"] > slide_spec(normal)["layout"]["font"]["size"]
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_a_problem_in_the_export_process_comes_back_as_a_message(figure):
+    result = export_animation(figure, "mp4", size="4k")
+    assert result.data is None and not result.busy
+    assert "size" in result.error

@@ -207,9 +207,9 @@ def _chart_page(browser_path: str, scale: float):
             browser.close()
 
 
-def slide_spec(figure: go.Figure) -> dict:
-    """The animated figure as a JSON-ready dict laid out for a slide: fixed size, no play buttons, CJK font."""
-    spec = json.loads(figure.to_json())
+def slide_spec(figure: go.Figure | str) -> dict:
+    """The animated figure (or its JSON) as a dict laid out for a slide: fixed size, no play buttons, CJK font."""
+    spec = json.loads(figure if isinstance(figure, str) else figure.to_json())
     if not spec.get("frames"):
         raise ValueError("The figure has no animation frames to export.")
     layout = spec.setdefault("layout", {})
@@ -221,7 +221,7 @@ def slide_spec(figure: go.Figure) -> dict:
 
 
 def render_frames(
-    figure: go.Figure,
+    figure: go.Figure | str,
     size: str = "720p",
     *,
     progress: ProgressCallback | None = None,
@@ -235,8 +235,8 @@ def render_frames(
 
     Parameters
     ----------
-    figure : go.Figure
-        The animated figure, built in the language and presentation mode wanted.
+    figure : go.Figure or str
+        The animated figure (or its JSON), built in the language and presentation mode wanted.
     size : {"720p", "1080p"}
     progress : callable(done, total), optional
         Called after each frame is drawn.
@@ -249,10 +249,11 @@ def render_frames(
         When no Chromium is installed.
     """
     scale = _scale(size)
-    if not figure.frames:
-        raise ValueError(t("slides.no_frames", lang=lang))
+    try:
+        spec = slide_spec(figure)
+    except ValueError:
+        raise ValueError(t("slides.no_frames", lang=lang)) from None
     browser_path = require_chromium(lang)
-    spec = slide_spec(figure)
     names = [frame["name"] for frame in spec["frames"]]
     images = []
     with _chart_page(browser_path, scale) as (page, screenshot):

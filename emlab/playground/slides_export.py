@@ -1,10 +1,11 @@
-"""One slide export at a time per server process, run in a worker thread (no Streamlit).
+"""One slide export at a time per server process, run in a child process (no Streamlit).
 
 A page calls :func:`export_animation`; it returns at once with ``busy`` when another session's
-export holds :data:`EXPORT_LOCK` (the page says "wait"), and otherwise renders in a worker
-thread. The worker mostly waits on Chromium, with the GIL released, so the other sessions of the
-server go on; the page's ``progress(done, total)`` is called from the caller's thread, where
-Streamlit elements may be updated.
+export holds :data:`EXPORT_LOCK` (the page says "wait"), and otherwise hands the work to a fresh
+child process (browser, GIF and MP4 encoding alike), watched by a worker thread that only waits
+on a pipe. The server's own Python therefore never computes for an export, and the other
+sessions go on as if nothing ran. The page's ``progress(done, total)`` is called from the
+caller's thread, where Streamlit elements may be updated.
 
 How the Playground uses it: a file-type choice (GIF / MP4) and a size (``SLIDE_SIZES``), then a
 button; on click, ``bar = st.progress(0.0)`` and ``result = export_animation(figure, kind, size,
@@ -17,6 +18,7 @@ and offer it with ``st.download_button(..., on_click="ignore")``.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from emlab.playground.slides import (
     gif_bytes,
     mp4_bytes,
     render_frames,
+    require_chromium,
 )
 
 EXPORT_LOCK = threading.Lock()
@@ -122,9 +125,58 @@ def export_animation(
     """
     if kind not in EXPORT_KINDS:
         raise ValueError(f"kind must be one of {sorted(EXPORT_KINDS)}, not {kind!r}")
-    write = EXPORT_KINDS[kind]
+    figure_json = figure.to_json()
 
     def job(count: ProgressCallback) -> bytes:
-        return write(render_frames(figure, size, progress=count, lang=lang), frame_ms)
+        require_chromium(lang)  # says what to install without starting a process
+        return _in_child_process(count, figure_json, kind, size, frame_ms, lang)
 
     return run_exclusive(job, progress)
+
+
+def _in_child_process(count: ProgressCallback, figure_json: str, kind: str, size: str, frame_ms: int, lang: str):
+    """Run :func:`_export_file` in a fresh (spawned) process and relay its messages; returns the file."""
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_export_file, args=(sender, figure_json, kind, size, frame_ms, lang), name="emlab-slides", daemon=True
+    )
+    child.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                message = receiver.recv()
+            except EOFError:
+                raise RuntimeError(f"The export process ended without a result (exit code {child.exitcode}).") from None
+            if message[0] == "progress":
+                count(*message[1:])
+            elif message[0] == "file":
+                return message[1]
+            else:
+                _, error_type, text = message
+                raise {"chromium": ChromiumNotFoundError, "value": ValueError}.get(error_type, RuntimeError)(text)
+    finally:
+        receiver.close()
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+
+
+def _export_file(sender, figure_json: str, kind: str, size: str, frame_ms: int, lang: str) -> None:
+    """In the child process: draw the frames, write the file, and send progress and the result."""
+    try:
+
+        def report(done: int, total: int) -> None:
+            sender.send(("progress", done, total))
+
+        pngs = render_frames(figure_json, size, progress=report, lang=lang)
+        sender.send(("file", EXPORT_KINDS[kind](pngs, frame_ms)))
+    except ChromiumNotFoundError as error:
+        sender.send(("error", "chromium", str(error)))
+    except ValueError as error:
+        sender.send(("error", "value", str(error)))
+    except Exception as error:  # reported to the page's thread, which raises it
+        sender.send(("error", "other", f"{type(error).__name__}: {error}"))
+    finally:
+        sender.close()
