@@ -16,7 +16,7 @@
 # Optional environment (defaults in brackets):
 #   EMLAB_BIND_ADDRESS [0.0.0.0]      address HAProxy listens on (127.0.0.1: this machine only)
 #   EMLAB_REPLICA_BASE_PORT [PORT+1]  first replica port
-#   EMLAB_CHECK_INTER [2s] EMLAB_CHECK_FALL [3] EMLAB_CHECK_RISE [2]   health checks
+#   EMLAB_CHECK_INTER [2s] EMLAB_CHECK_FALL [3] EMLAB_CHECK_RISE [2] EMLAB_CHECK_TIMEOUT [5s]   health checks
 #   EMLAB_REPLICA_MAXCONN [120]       connections per replica before HAProxy queues (see haproxy.cfg)
 #   EMLAB_TUNNEL_TIMEOUT [1h]         idle timeout of a student's websocket
 #   EMLAB_RESTART_DELAY [2]           seconds before a replica that exited is started again
@@ -82,6 +82,7 @@ export EMLAB_STATS_SOCKET="$run_dir/haproxy.sock"
 export EMLAB_CHECK_INTER=${EMLAB_CHECK_INTER:-2s}
 export EMLAB_CHECK_FALL=${EMLAB_CHECK_FALL:-3}
 export EMLAB_CHECK_RISE=${EMLAB_CHECK_RISE:-2}
+export EMLAB_CHECK_TIMEOUT=${EMLAB_CHECK_TIMEOUT:-5s}
 export EMLAB_REPLICA_MAXCONN=${EMLAB_REPLICA_MAXCONN:-120}
 export EMLAB_TUNNEL_TIMEOUT=${EMLAB_TUNNEL_TIMEOUT:-1h}
 
