@@ -49,7 +49,7 @@ def main() -> int:
     at.query_params["n"] = str(args.n)
     cold = timed_run(at)
     warm = [timed_run(at) for _ in range(args.repeats)]
-    n_iterations = at.slider(key="why_iteration").max
+    n_iterations = int(at.slider(key="why_iteration").max)
     changes = {}
     for label, change in (
         ("another iteration", lambda value: at.slider(key="why_iteration").set_value(1 + value % n_iterations)),
