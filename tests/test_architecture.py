@@ -99,6 +99,10 @@ def test_layers(name):
     if name.startswith("emlab.shared"):
         features = {i for i in imported if i.startswith("emlab.") and not i.startswith("emlab.shared")}
         assert not features, f"the shared layer {name} must not import a feature: {sorted(features)}"
+    elif name.startswith("emlab."):
+        own = ".".join(name.split(".")[:2])
+        others = {i for i in imported if i.startswith("emlab.") and not i.startswith((own, "emlab.shared"))}
+        assert not others, f"{name} imports another feature {sorted(others)}: move what both use to emlab.shared"
 
 
 @pytest.mark.parametrize("path", PAGE_FILES, ids=lambda path: path.name)

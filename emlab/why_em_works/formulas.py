@@ -7,7 +7,7 @@ sample, hence the 1/N in front of log p(X | theta).
 
 from __future__ import annotations
 
-from emlab.step_through.formulas import latex_number, tex
+from emlab.shared.formulas import latex_number, tex
 from emlab.why_em_works.model import IterationSlice
 
 # Log-likelihoods differ in their fourth or fifth digit from one iteration to the next: show seven.
