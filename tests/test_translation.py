@@ -140,3 +140,13 @@ def test_unknown_language_and_missing_translation_fall_back_to_english(monkeypat
     assert t("app.title", lang="fr") == EN["app.title"]
     monkeypatch.setitem(text.CATALOGUES, "zh", {})
     assert t("app.title", lang="zh") == EN["app.title"]
+
+
+def test_the_glossary_check_sees_plurals_and_skips_code_latex_and_placeholders():
+    assert _mentions(_prose("Two singularities and the local optima"), "singularity")
+    assert _mentions(_prose("Two singularities and the local optima"), "local optimum")
+    assert _mentions(_prose("The E-step recolours"), "E-step")
+    assert not _mentions(_prose("a weighted mean"), "weight")
+    assert not _mentions(_prose("the `covariance_type` and $\\Sigma$ for {seed}"), "seed")
+    assert not _mentions(_prose("`covariance` only in code"), "covariance")
+    assert not _mentions(_prose("log-likelihood"), "log")
