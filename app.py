@@ -41,106 +41,112 @@ class Shown:
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_playground(
-    data_settings: DataSettings, model: ModelSettings, view: ViewSettings, upload_id: str = "", _uploaded=None
+    data_settings: DataSettings,
+    model: ModelSettings,
+    view: ViewSettings,
+    upload_id: str = "",
+    _uploaded=None,
+    *,
+    lang: str = "en",
 ) -> Playground:
     """The playground for the settings, built once per choice (``upload_id`` names an uploaded file)."""
     data = cached_data(data_settings, _uploaded, upload_id)
-    return build_playground(cached_history(data_settings, model, data, upload_id), data, view)
+    return build_playground(cached_history(data_settings, model, data, upload_id), data, view, lang=lang)
 
 
 def main() -> None:
-    setup_page("nav.playground")
-    st.title(t("play.title"))
-    st.caption(t("play.lead"))
-    data_settings = data_controls()
-    model = model_controls()
-    chosen = load_chosen_data(data_settings)
+    lang = setup_page("nav.playground")
+    st.title(t("play.title", lang))
+    st.caption(t("play.lead", lang))
+    data_settings = data_controls(lang=lang)
+    model = model_controls(lang=lang)
+    chosen = load_chosen_data(data_settings, lang=lang)
     if chosen is None:
-        show_last_good()
+        show_last_good(lang=lang)
         return
     data, uploaded, upload_id = chosen.data, chosen.uploaded, chosen.upload_id
-    view = view_controls(data.feature_names, truth_known=data.true_params is not None)
-    if not inputs_ok(data, model):
-        show_last_good()
+    view = view_controls(data.feature_names, truth_known=data.true_params is not None, lang=lang)
+    if not inputs_ok(data, model, lang=lang):
+        show_last_good(lang=lang)
         return
     try:
         history = cached_history(data_settings, model, data, upload_id)
-        result = cached_playground(data_settings, model, view, upload_id, _uploaded=uploaded)
+        result = cached_playground(data_settings, model, view, upload_id, _uploaded=uploaded, lang=lang)
     except ValueError as error:
-        st.error(t("error.fit", message=error))
-        show_last_good()
+        st.error(t("error.fit", lang, message=error))
+        show_last_good(lang=lang)
         return
     shown = Shown(result, data, history, settings_dict(data_settings, model, view))
     remember(PAGE, shown)
-    show(shown)
+    show(shown, lang=lang)
 
 
-def inputs_ok(data: LoadedData, model: ModelSettings) -> bool:
+def inputs_ok(data: LoadedData, model: ModelSettings, *, lang: str = "en") -> bool:
     """Say what is odd about the inputs; False when EM cannot run at all."""
     if model.k > data.n_samples:
-        st.warning(t("warn.k_gt_n", k=model.k, n=data.n_samples))
+        st.warning(t("warn.k_gt_n", lang, k=model.k, n=data.n_samples))
         return False
     if data.n_samples < FEW_SAMPLES_PER_COMPONENT * model.k:
-        st.warning(t("warn.few_samples", n=data.n_samples, k=model.k, per=FEW_SAMPLES_PER_COMPONENT))
+        st.warning(t("warn.few_samples", lang, n=data.n_samples, k=model.k, per=FEW_SAMPLES_PER_COMPONENT))
     for name in constant_features(data):
-        st.warning(t("warn.constant_column", name=name))
+        st.warning(t("warn.constant_column", lang, name=name))
     if model.tol == 0:
-        st.info(t("warn.tol_zero", max_iter=model.max_iter))
+        st.info(t("warn.tol_zero", lang, max_iter=model.max_iter))
     if data.n_features == 1 and st.query_params.get("view") == "pca":
-        st.info(t("play.projection_1d"))
+        st.info(t("play.projection_1d", lang))
     if model.k == 1:
-        st.info(t("play.one_component"))
+        st.info(t("play.one_component", lang))
     return True
 
 
-def show_last_good() -> None:
+def show_last_good(*, lang: str = "en") -> None:
     """Show the last result that worked in this session, if any, saying that it is the old one."""
-    previous = kept_result(PAGE)
+    previous = kept_result(PAGE, lang=lang)
     if previous is not None:
-        show(previous)
+        show(previous, lang=lang)
 
 
-def show(shown: Shown) -> None:
+def show(shown: Shown, *, lang: str = "en") -> None:
     """The chart, what it shows, the fitted numbers and the downloads."""
     result = shown.result
     st.plotly_chart(result.figure, key=KEYS.chart, theme=None, config=CHART_CONFIG)
-    st.markdown(t("play.intro"))
-    st.caption(t("play.histogram_help") if result.one_feature else t("play.chart_help"))
+    st.markdown(t("play.intro", lang))
+    st.caption(t("play.histogram_help", lang) if result.one_feature else t("play.chart_help", lang))
     if result.shown_points < result.n_points:
-        st.caption(t("warn.subsampled", shown=result.shown_points, n=result.n_points))
+        st.caption(t("warn.subsampled", lang, shown=result.shown_points, n=result.n_points))
     if result.shown_iterations < result.iterations:
-        st.caption(t("play.frames_thinned", iterations=result.iterations, shown=result.shown_iterations))
-    show_summary(result)
-    st.markdown(t("play.try"))
-    show_downloads(shown)
+        st.caption(t("play.frames_thinned", lang, iterations=result.iterations, shown=result.shown_iterations))
+    show_summary(result, lang=lang)
+    st.markdown(t("play.try", lang))
+    show_downloads(shown, lang=lang)
 
 
-def show_summary(result: Playground) -> None:
+def show_summary(result: Playground, *, lang: str = "en") -> None:
     summary = result.summary
-    st.subheader(t("play.results"))
+    st.subheader(t("play.results", lang))
     columns = st.columns(5 if summary.ari is not None else 4)
-    columns[0].metric(t("play.metric.iterations"), summary.iterations)
+    columns[0].metric(t("play.metric.iterations", lang), summary.iterations)
     columns[1].metric(
-        t("play.metric.converged"),
-        t("play.metric.yes") if summary.converged else t("play.metric.not_converged"),
-        help=t("play.metric.converged.help"),
+        t("play.metric.converged", lang),
+        t("play.metric.yes", lang) if summary.converged else t("play.metric.not_converged", lang),
+        help=t("play.metric.converged.help", lang),
     )
-    columns[2].metric(t("play.metric.log_likelihood"), f"{summary.log_likelihood:.4f}")
-    columns[3].metric(t("play.metric.bic"), f"{summary.bic:,.1f}", help=t("play.metric.bic.help"))
+    columns[2].metric(t("play.metric.log_likelihood", lang), f"{summary.log_likelihood:.4f}")
+    columns[3].metric(t("play.metric.bic", lang), f"{summary.bic:,.1f}", help=t("play.metric.bic.help", lang))
     if summary.ari is not None:
-        columns[4].metric(t("play.metric.ari"), f"{summary.ari:.3f}", help=t("play.metric.ari.help"))
+        columns[4].metric(t("play.metric.ari", lang), f"{summary.ari:.3f}", help=t("play.metric.ari.help", lang))
     caption = {
         "truth": "play.table.caption",
         "classes": "play.table.caption_classes",
         "none": "play.table.caption_no_truth",
     }[summary.reference_source]
     st.markdown(markdown_table(result.table))
-    st.caption(t(caption))
+    st.caption(t(caption, lang))
 
 
-def show_downloads(shown: Shown) -> None:
+def show_downloads(shown: Shown, *, lang: str = "en") -> None:
     """Four downloads, each built only when clicked (``data`` is a callable) and without a rerun."""
-    st.subheader(t("play.downloads"))
+    st.subheader(t("play.downloads", lang))
     names = shown.data.feature_names
     downloads = (
         ("data", lambda: data_csv(shown.data, shown.result.summary.labels), "em_lab_data.csv", "text/csv", "table"),
@@ -154,7 +160,7 @@ def show_downloads(shown: Shown) -> None:
         ),
         (
             "html",
-            lambda: standalone_html(shown.result.figure, t("play.title")),
+            lambda: standalone_html(shown.result.figure, t("play.title", lang)),
             "em_lab_animation.html",
             "text/html",
             "movie",
@@ -162,16 +168,16 @@ def show_downloads(shown: Shown) -> None:
     )
     for column, (name, build, file_name, mime, icon) in zip(st.columns(len(downloads)), downloads, strict=True):
         column.download_button(
-            t(f"play.download.{name}"),
+            t(f"play.download.{name}", lang),
             data=build,
             file_name=file_name,
             mime=mime,
             on_click="ignore",
             icon=f":material/{icon}:",
-            help=t("play.download.html_help") if name == "html" else None,
+            help=t("play.download.html_help", lang) if name == "html" else None,
             key=KEYS.download(name),
         )
-    st.caption(t("play.share"))
+    st.caption(t("play.share", lang))
 
 
 main()

@@ -41,25 +41,25 @@ def _manual(data_key: tuple):
 # --------------------------------------------------------------------------- drawing
 
 
-def _start_choice() -> str:
+def _start_choice(*, lang: str = "en") -> str:
     """The sidebar choice of where EM starts (beside the initialisation method it can replace)."""
     choice = st.sidebar.radio(
-        t("step.start"),
+        t("step.start", lang),
         options=START_CHOICES,
-        format_func=lambda option: t(f"step.start.{option}"),
+        format_func=lambda option: t(f"step.start.{option}", lang),
         key=KEYS.start,
         persist_state="session",
-        help=t("step.start.help"),
+        help=t("step.start.help", lang),
     )
     return choice or METHOD
 
 
-def _button(where, button: Button, change, *args, **options) -> None:
+def _button(where, button: Button, change, *args, lang: str = "en", **options) -> None:
     """A button whose click writes what ``change`` (a controller function) returns."""
     where.button(
-        t(button.label),
+        t(button.label, lang),
         key=button.key,
-        help=t(f"{button.label}.help"),
+        help=t(f"{button.label}.help", lang),
         icon=button.icon,
         shortcut=button.shortcut,
         on_click=_write,
@@ -68,11 +68,11 @@ def _button(where, button: Button, change, *args, **options) -> None:
     )
 
 
-def _manual_controls(k: int, data_key: tuple, picking: bool) -> None:
+def _manual_controls(k: int, data_key: tuple, picking: bool, *, lang: str = "en") -> None:
     """How many starting means are chosen, and the buttons to start from them or pick again."""
     manual = _manual(data_key)
     message, buttons = st.columns([3, 2], vertical_alignment="center")
-    message.markdown(view.manual_message(manual, k, picking))
+    message.markdown(view.manual_message(manual, k, picking, lang=lang))
     row = buttons.container(horizontal=True, gap="small")
     if picking:  # removed (not disabled) once started, so keyboard focus does not stay on a dead button
         ready = manual.ready(k)
@@ -84,16 +84,17 @@ def _manual_controls(k: int, data_key: tuple, picking: bool) -> None:
             data_key,
             type="primary" if ready else "secondary",
             disabled=not ready,
+            lang=lang,
         )
-    _button(row, MANUAL_CLEAR, controller.on_manual_clear)
+    _button(row, MANUAL_CLEAR, controller.on_manual_clear, lang=lang)
 
 
-def _step_buttons(walk: Walk | None, disabled: bool) -> None:
+def _step_buttons(walk: Walk | None, disabled: bool, *, lang: str = "en") -> None:
     primary = controller.primary_button(walk)
     row = st.container(horizontal=True, gap="small")
     for button in BUTTONS:
         kind = "primary" if button.key == primary else "secondary"
-        _button(row, button, controller.on_step, button.key, type=kind, disabled=disabled)
+        _button(row, button, controller.on_step, button.key, type=kind, disabled=disabled, lang=lang)
 
 
 def _plot(figure, *, picking: bool, k: int, data_key: tuple) -> None:
@@ -107,13 +108,13 @@ def _plot(figure, *, picking: bool, k: int, data_key: tuple) -> None:
     )
 
 
-def _log_likelihood_panel(walk: Walk, large: bool) -> None:
-    panel = view.log_likelihood_panel(walk, large)
-    st.subheader(t("step.ll.header"))
-    st.metric(panel.label, panel.value, panel.delta, help=t("step.ll.help"))
+def _log_likelihood_panel(walk: Walk, large: bool, *, lang: str = "en") -> None:
+    panel = view.log_likelihood_panel(walk, large, lang=lang)
+    st.subheader(t("step.ll.header", lang))
+    st.metric(panel.label, panel.value, panel.delta, help=t("step.ll.help", lang))
     if walk.steps[walk.cursor].log_likelihood is None:
-        st.caption(t("step.ll.none"))
-    st.markdown(t("step.ll.guarantee"))
+        st.caption(t("step.ll.none", lang))
+    st.markdown(t("step.ll.guarantee", lang))
     if panel.figure is not None:
         st.plotly_chart(panel.figure, key=KEYS.log_likelihood_chart)
 
@@ -123,48 +124,48 @@ def _latex(body: str, large: bool) -> None:
     st.latex((r"\large " if large else "") + body)
 
 
-def _e_step_formulas(session: StepSession, selected: int, large: bool) -> None:
-    st.subheader(t("step.formula.header_e"))
+def _e_step_formulas(session: StepSession, selected: int, large: bool, *, lang: str = "en") -> None:
+    st.subheader(t("step.formula.header_e", lang))
     pick, uncertain, hint = st.columns([1, 1, 3], vertical_alignment="bottom")
     pick.number_input(
-        t("step.formula.point"),
+        t("step.formula.point", lang),
         min_value=0,
         max_value=session.data.n_samples - 1,
         step=1,
         key=KEYS.point,
-        help=t("step.formula.point.help"),
+        help=t("step.formula.point.help", lang),
         persist_state="session",
     )
-    _button(uncertain, UNCERTAIN, controller.on_select_uncertain)
-    hint.caption(t("step.formula.click_hint"))
-    numbers = view.e_step_numbers(session, selected)
+    _button(uncertain, UNCERTAIN, controller.on_select_uncertain, lang=lang)
+    hint.caption(t("step.formula.click_hint", lang))
+    numbers = view.e_step_numbers(session, selected, lang=lang)
     _latex(responsibility_formula(), large)
-    st.caption(t("step.formula.general_e"))
+    st.caption(t("step.formula.general_e", lang))
     _latex(numbers.latex, large)
-    st.markdown(f"**{t('step.formula.table_e')}**")
+    st.markdown(f"**{t('step.formula.table_e', lang)}**")
     st.dataframe(pd.DataFrame(numbers.rows), hide_index=True, key=KEYS.table_e)
     if numbers.underflow:
-        st.caption(t("step.formula.tiny"))
+        st.caption(t("step.formula.tiny", lang))
 
 
-def _m_step_formulas(session: StepSession, large: bool) -> None:
-    st.subheader(t("step.formula.header_m"))
+def _m_step_formulas(session: StepSession, large: bool, *, lang: str = "en") -> None:
+    st.subheader(t("step.formula.header_m", lang))
     n_components = session.walk.steps[0].params.n_components
     k = st.radio(
-        t("step.formula.component"),
+        t("step.formula.component", lang),
         options=range(n_components),
         format_func=component_name,
         key=KEYS.component,
         persist_state="session",
         horizontal=True,
-        help=t("step.formula.component.help"),
+        help=t("step.formula.component.help", lang),
     )
-    numbers = view.m_step_numbers(session, k)
-    st.caption(t("step.formula.general_m"))
+    numbers = view.m_step_numbers(session, k, lang=lang)
+    st.caption(t("step.formula.general_m", lang))
     _latex(numbers.updates, large)
-    st.caption(t("step.formula.before_after"))
+    st.caption(t("step.formula.before_after", lang))
     _latex(numbers.before_after, large)
-    st.markdown(f"**{t('step.formula.table_m')}**")
+    st.markdown(f"**{t('step.formula.table_m', lang)}**")
     st.dataframe(pd.DataFrame(numbers.rows), hide_index=True, key=KEYS.table_m)
 
 
@@ -172,77 +173,78 @@ def _m_step_formulas(session: StepSession, large: bool) -> None:
 
 
 def main() -> None:
-    setup_page("nav.step")
-    data_settings = data_controls()
-    model = model_controls()
+    lang = setup_page("nav.step")
+    data_settings = data_controls(lang=lang)
+    model = model_controls(lang=lang)
     uploaded, upload_id = chosen_upload(data_settings)
     data_key = (data_settings, upload_id)
-    st.title(t("step.title"))
-    st.caption(t("step.intro"))
+    st.title(t("step.title", lang))
+    st.caption(t("step.intro", lang))
     session: StepSession | None = st.session_state.get(KEYS.session)
     try:
         loaded = cached_data(data_settings, uploaded, upload_id)
     except ValueError as error:
         if data_settings.source == "upload" and uploaded is None:
-            st.warning(t("warn.upload_missing"))
+            st.warning(t("warn.upload_missing", lang))
         else:
-            st.error(t("error.data", message=error))
-        _start_choice()
-        view_settings = view_controls(session.loaded.feature_names if session else ("x1", "x2"))
+            st.error(t("error.data", lang, message=error))
+        _start_choice(lang=lang)
+        view_settings = view_controls(session.loaded.feature_names if session else ("x1", "x2"), lang=lang)
         if session is not None:
-            _show_stale(session, view_settings)
+            _show_stale(session, view_settings, lang=lang)
         return
-    mode = _start_choice()
-    view_settings = view_controls(loaded.feature_names, truth_known=loaded.true_params is not None)
+    mode = _start_choice(lang=lang)
+    view_settings = view_controls(loaded.feature_names, truth_known=loaded.true_params is not None, lang=lang)
     start = controller.desired_start(mode, _manual(data_key), model.k)
     if mode == MANUAL:
-        _manual_controls(model.k, data_key, picking=start is None)
+        _manual_controls(model.k, data_key, picking=start is None, lang=lang)
     if start is None:
-        _step_buttons(None, disabled=True)
-        scene = make_scene(loaded.X, loaded.feature_names, view_settings, loaded.true_params)
-        _plot(view.picking_figure(scene, loaded.X, _manual(data_key)), picking=True, k=model.k, data_key=data_key)
+        _step_buttons(None, disabled=True, lang=lang)
+        scene = make_scene(loaded.X, loaded.feature_names, view_settings, loaded.true_params, lang=lang)
+        figure = view.picking_figure(scene, loaded.X, _manual(data_key), lang=lang)
+        _plot(figure, picking=True, k=model.k, data_key=data_key)
         return
     try:
         outcome = controller.session_for(st.session_state, (data_key, model, start), loaded, model)
     except ValueError as error:
-        st.error(t("step.error.start", message=error))
+        st.error(t("step.error.start", lang, message=error))
         if session is not None:
-            _show_stale(session, view_settings)
+            _show_stale(session, view_settings, lang=lang)
         return
     st.session_state.update(outcome.updates() if outcome else {})
-    _show_walk(st.session_state[KEYS.session], view_settings, model.k)
+    _show_walk(st.session_state[KEYS.session], view_settings, model.k, lang=lang)
 
 
-def _show_walk(session: StepSession, view_settings: ViewSettings, k: int, *, stale: bool = False) -> None:
+def _show_walk(session: StepSession, view_settings: ViewSettings, k: int, *, stale=False, lang="en") -> None:
     """The buttons, the status, the chart with its log-likelihood panel, and the formulas."""
     walk, loaded, large = session.walk, session.loaded, view_settings.large
-    _step_buttons(walk, disabled=stale)
-    st.markdown(view.status_text(session))
-    st.caption(view.steps_caption(walk))
+    _step_buttons(walk, disabled=stale, lang=lang)
+    st.markdown(view.status_text(session, lang=lang))
+    st.caption(view.steps_caption(walk, lang=lang))
     if notice := st.session_state.get(KEYS.notice):
-        (st.error if notice.kind == "error" else st.info)(notice.text)
+        (st.error if notice.kind == "error" else st.info)(notice.text(lang))
     st.session_state.update(controller.selections_in_range(st.session_state, loaded.n_samples, k))
     selected = st.session_state.get(KEYS.point, 0)
-    scene = make_scene(loaded.X, loaded.feature_names, view_settings, loaded.true_params)
+    scene = make_scene(loaded.X, loaded.feature_names, view_settings, loaded.true_params, lang=lang)
     chart, panel = st.columns([5, 2])
     with chart:
-        _plot(view.walk_figure(scene, walk, selected), picking=False, k=k, data_key=session.data_key)
+        _plot(view.walk_figure(scene, walk, selected, lang=lang), picking=False, k=k, data_key=session.data_key)
     with panel:
-        _log_likelihood_panel(walk, large)
+        _log_likelihood_panel(walk, large, lang=lang)
     st.divider()
     phase = walk.steps[walk.cursor].phase
     if phase == INIT_PHASE:
-        st.info(t("step.formula.init"))
+        st.info(t("step.formula.init", lang))
     elif phase == E_PHASE:
-        _e_step_formulas(session, selected, large)
+        _e_step_formulas(session, selected, large, lang=lang)
     else:
-        _m_step_formulas(session, large)
+        _m_step_formulas(session, large, lang=lang)
 
 
-def _show_stale(session: StepSession, view_settings: ViewSettings) -> None:
+def _show_stale(session: StepSession, view_settings: ViewSettings, *, lang: str = "en") -> None:
     """The last walk that worked, with its buttons paused until the settings work again."""
-    st.warning(t("step.error.stale"))
-    _show_walk(session, view_settings, session.walk.steps[0].params.n_components, stale=True)
+    st.warning(t("step.error.stale", lang))
+    _show_walk(session, view_settings, session.walk.steps[0].params.n_components, stale=True, lang=lang)
 
 
 main()

@@ -31,46 +31,49 @@ LINKED_KEYS = (
 
 
 @st.cache_data(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def cached_story(data_settings: DataSettings, view: ViewSettings, n_draws: int) -> Story:
+def cached_story(data_settings: DataSettings, view: ViewSettings, n_draws: int, *, lang: str = "en") -> Story:
     """The three stages for the settings (the data itself from the shared cache, as the Playground's)."""
-    return build_story(cached_data(data_settings), data_settings, view, n_draws)
+    return build_story(cached_data(data_settings), data_settings, view, n_draws, lang=lang)
 
 
 def main() -> None:
-    setup_page("nav.story")
-    st.title(t("story.title"))
-    st.markdown(t("story.intro"))
-    data_settings = data_controls()
+    lang = setup_page("nav.story")
+    st.title(t("story.title", lang))
+    st.markdown(t("story.intro", lang))
+    data_settings = data_controls(lang=lang)
     if data_settings.source != "synthetic":
-        view_controls(("x1", "x2"))
-        st.info(t("story.not_synthetic", source=data_settings.source))
+        view_controls(("x1", "x2"), lang=lang)
+        st.info(t("story.not_synthetic", lang, source=data_settings.source))
         st.button(
-            t("story.use_synthetic"), key=KEYS.use_synthetic, on_click=_set_state, args=(PARAM.source, "synthetic")
+            t("story.use_synthetic", lang),
+            key=KEYS.use_synthetic,
+            on_click=_set_state,
+            args=(PARAM.source, "synthetic"),
         )
         return
     names = tuple(f"x{i + 1}" for i in range(data_settings.d))
-    view = view_controls(names)
-    show_playground_link()
-    show_generators(data_settings)
+    view = view_controls(names, lang=lang)
+    show_playground_link(lang=lang)
+    show_generators(data_settings, lang=lang)
     n_draws = st.select_slider(
-        t("story.draws"),
+        t("story.draws", lang),
         options=DRAW_CHOICES,
         value=200,
         key=KEYS.draws,
-        help=t("story.draws.help"),
+        help=t("story.draws.help", lang),
         bind="query-params",
     )
     try:
-        story = cached_story(data_settings, view, int(n_draws))
+        story = cached_story(data_settings, view, int(n_draws), lang=lang)
     except ValueError as error:
-        st.error(t("error.data", message=error))
-        story = kept_result(PAGE)
+        st.error(t("error.data", lang, message=error))
+        story = kept_result(PAGE, lang=lang)
         if story is None:
             return
     else:
         remember(PAGE, story)
-    show_story(story, data_settings, int(n_draws))
-    show_playground_link()
+    show_story(story, data_settings, int(n_draws), lang=lang)
+    show_playground_link(lang=lang)
 
 
 def _set_state(key: str, value) -> None:
@@ -78,68 +81,70 @@ def _set_state(key: str, value) -> None:
     st.session_state[key] = value
 
 
-def show_generators(data_settings: DataSettings) -> None:
+def show_generators(data_settings: DataSettings, *, lang: str = "en") -> None:
     """The two generator presets and a sentence on what the chosen one can make."""
-    st.subheader(t("story.presets"))
+    st.subheader(t("story.presets", lang))
     left, right, _ = st.columns([1, 1, 1])
     left.button(
-        t("story.preset.spread"),
+        t("story.preset.spread", lang),
         key=KEYS.preset_spread,
-        help=t("story.preset.spread.help"),
+        help=t("story.preset.spread.help", lang),
         on_click=_set_state,
         args=(PARAM.layout, "spread"),
         type="primary" if data_settings.layout == "spread" else "secondary",
         width="stretch",
     )
     right.button(
-        t("story.preset.seed"),
+        t("story.preset.seed", lang),
         key=KEYS.preset_seed,
-        help=t("story.preset.seed.help"),
+        help=t("story.preset.seed.help", lang),
         on_click=_set_state,
         args=(PARAM.layout, "seed_script"),
         type="primary" if data_settings.layout == "seed_script" else "secondary",
         width="stretch",
     )
     if data_settings.layout == "seed_script":
-        st.markdown(t("story.seed_layout"))
+        st.markdown(t("story.seed_layout", lang))
     else:
-        st.markdown(t("story.spread_layout", separation=data_settings.separation, elongation=data_settings.elongation))
+        st.markdown(
+            t("story.spread_layout", lang, separation=data_settings.separation, elongation=data_settings.elongation)
+        )
 
 
-def show_story(story: Story, data_settings: DataSettings, n_draws: int) -> None:
+def show_story(story: Story, data_settings: DataSettings, n_draws: int, *, lang: str = "en") -> None:
     n_components = len(story.weights)
 
-    st.subheader(t("story.stage1"))
+    st.subheader(t("story.stage1", lang))
     figure_column, text_column = st.columns([3, 2], gap="large")
     with text_column:
         st.latex(dirichlet_latex(data_settings.alpha, story.weights))
-        st.markdown(t("story.stage1.text"))
+        st.markdown(t("story.stage1.text", lang))
         if n_components == 1:
-            st.caption(t("story.stage1.single"))
+            st.caption(t("story.stage1.single", lang))
         else:
             key = "story.stage1.ternary" if n_components == 3 else "story.stage1.strips"
-            st.caption(t(key, n_draws=n_draws))
+            st.caption(t(key, lang, n_draws=n_draws))
     figure_column.plotly_chart(story.dirichlet, key=KEYS.dirichlet_chart, theme=None, config=CHART_CONFIG)
 
-    st.subheader(t("story.stage2"))
+    st.subheader(t("story.stage2", lang))
     figure_column, text_column = st.columns([3, 2], gap="large")
     with text_column:
         st.latex(multinomial_latex(story.n_samples, story.counts, story.expected))
-        st.markdown(t("story.stage2.text"))
+        st.markdown(t("story.stage2.text", lang))
     figure_column.plotly_chart(story.counts_chart, key=KEYS.counts_chart, theme=None, config=CHART_CONFIG)
 
-    st.subheader(t("story.stage3"))
+    st.subheader(t("story.stage3", lang))
     figure_column, text_column = st.columns([3, 2], gap="large")
     with text_column:
         st.latex(gaussian_latex())
-        st.markdown(t("story.stage3.text"))
+        st.markdown(t("story.stage3.text", lang))
         if story.n_features > 2:
-            st.caption(t("story.stage3.view", d=story.n_features))
+            st.caption(t("story.stage3.view", lang, d=story.n_features))
     figure_column.plotly_chart(story.samples, key=KEYS.samples_chart, theme=None, config=CHART_CONFIG)
     st.dataframe(story.table, hide_index=True, width="stretch")
 
 
-def show_playground_link() -> None:
+def show_playground_link(*, lang: str = "en") -> None:
     """A button that opens the Playground, in a new tab, on the data this page shows.
 
     The settings travel in the URL (a fresh page load seeds the bound widgets from it): Streamlit
@@ -147,10 +152,10 @@ def show_playground_link() -> None:
     """
     query = urlencode(playground_link())
     st.link_button(
-        t("story.playground"),
+        t("story.playground", lang),
         f"./?{query}" if query else "./",
         icon=":material/play_circle:",
-        help=t("story.playground.help"),
+        help=t("story.playground.help", lang),
         type="primary",
     )
 

@@ -41,27 +41,30 @@ def comparison_store() -> ComparisonStore:
     return ComparisonStore(max_entries=16)
 
 
-def comparison_for(data_settings: DataSettings, settings: ChooseKSettings, upload_id: str, data: LoadedData):
+def comparison_for(
+    data_settings: DataSettings, settings: ChooseKSettings, upload_id: str, data: LoadedData, *, lang: str = "en"
+):
     """The comparison for the settings: from the store, or fitted now with a progress bar."""
     store = comparison_store()
     key = (data_settings, settings, upload_id)
     comparison = store.get(key)
     if comparison is not None:
         return comparison
-    bar = st.progress(0.0, text=progress_text(0, 1, settings))
+    bar = st.progress(0.0, text=progress_text(0, 1, settings, lang=lang))
     comparison = compare_models(
         data.X,
         settings,
-        on_progress=lambda done, total: bar.progress(done / total, progress_text(done, total, settings)),
+        on_progress=lambda done, total: bar.progress(done / total, progress_text(done, total, settings, lang=lang)),
     )
     bar.empty()
     store.put(key, comparison)
     return comparison
 
 
-def progress_text(done: int, total: int, settings: ChooseKSettings) -> str:
+def progress_text(done: int, total: int, settings: ChooseKSettings, *, lang: str = "en") -> str:
     return t(
         "ck.progress",
+        lang,
         done=done,
         total=total,
         k_max=settings.k_max,
@@ -78,54 +81,56 @@ def cached_figures(
     upload_id: str,
     _data: LoadedData,
     _comparison: ModelComparison,
+    *,
+    lang: str = "en",
 ) -> tuple[go.Figure, go.Figure]:
     """The criterion chart and the winning fit for the settings (same inputs, byte-identical figures)."""
-    criteria = criterion_figure(_comparison, true_components(_data), large=view.large)
-    return criteria, winner_figure(_comparison, _data, view)
+    criteria = criterion_figure(_comparison, true_components(_data), large=view.large, lang=lang)
+    return criteria, winner_figure(_comparison, _data, view, lang=lang)
 
 
 def main() -> None:
-    setup_page("nav.choose_k")
-    st.title(t("ck.title"))
-    st.markdown(t("ck.intro"))
-    data_settings = data_controls()
-    chosen = load_chosen_data(data_settings)
+    lang = setup_page("nav.choose_k")
+    st.title(t("ck.title", lang))
+    st.markdown(t("ck.intro", lang))
+    data_settings = data_controls(lang=lang)
+    chosen = load_chosen_data(data_settings, lang=lang)
     if chosen is None:
         return
     data, upload_id = chosen.data, chosen.upload_id
-    view = view_controls(data.feature_names, truth_known=data.true_params is not None)
-    settings = search_controls()
+    view = view_controls(data.feature_names, truth_known=data.true_params is not None, lang=lang)
+    settings = search_controls(lang=lang)
     if not settings.covariance_types:
-        st.warning(t("ck.no_types"))
+        st.warning(t("ck.no_types", lang))
         return
     try:
-        comparison = comparison_for(data_settings, settings, upload_id, data)
-        figures = cached_figures(data_settings, settings, view, upload_id, data, comparison)
+        comparison = comparison_for(data_settings, settings, upload_id, data, lang=lang)
+        figures = cached_figures(data_settings, settings, view, upload_id, data, comparison, lang=lang)
     except ValueError as error:
-        st.error(t("error.fit", message=error))
-        previous = kept_result(PAGE)
+        st.error(t("error.fit", lang, message=error))
+        previous = kept_result(PAGE, lang=lang)
         if previous is None:
             return
         comparison, figures, data = previous
     else:
         remember(PAGE, (comparison, figures, data))
-    show(comparison, figures, data)
+    show(comparison, figures, data, lang=lang)
 
 
-def search_controls() -> ChooseKSettings:
+def search_controls(*, lang: str = "en") -> ChooseKSettings:
     """The page's own controls (keys in ``emlab.choose_k.keys``, bound to the URL like the sidebar's)."""
     default = ChooseKSettings()
     columns = st.columns([4, 2, 2, 1.2, 1], gap="medium")
     types = columns[0].multiselect(
-        t("ck.types"),
+        t("ck.types", lang),
         options=COVARIANCE_TYPES,
         default=list(default.covariance_types),
         key=KEYS.covariance_types,
-        help=t("ck.types.help"),
+        help=t("ck.types.help", lang),
         bind="query-params",
     )
     k_max = columns[1].slider(
-        t("ck.kmax"),
+        t("ck.kmax", lang),
         min_value=K_MAX_RANGE[0],
         max_value=K_MAX_RANGE[1],
         value=default.k_max,
@@ -133,56 +138,59 @@ def search_controls() -> ChooseKSettings:
         bind="query-params",
     )
     n_init = columns[2].slider(
-        t("ck.n_init"),
+        t("ck.n_init", lang),
         min_value=N_INIT_RANGE[0],
         max_value=N_INIT_RANGE[1],
         value=default.n_init,
         key=KEYS.n_init,
-        help=t("ck.n_init.help"),
+        help=t("ck.n_init.help", lang),
         bind="query-params",
     )
     criterion = columns[3].radio(
-        t("ck.criterion"),
+        t("ck.criterion", lang),
         options=("BIC", "AIC"),
         key=KEYS.criterion,
-        help=t("ck.criterion.help"),
+        help=t("ck.criterion.help", lang),
         horizontal=True,
         bind="query-params",
     )
     seed = columns[4].number_input(
-        t("ck.seed"), min_value=0, max_value=9999, value=default.seed, step=1, key=KEYS.seed, bind="query-params"
+        t("ck.seed", lang), min_value=0, max_value=9999, value=default.seed, step=1, key=KEYS.seed, bind="query-params"
     )
     ordered = tuple(kind for kind in COVARIANCE_TYPES if kind in types)
     return ChooseKSettings(ordered, int(k_max), int(n_init), criterion.lower(), int(seed))
 
 
-def show(comparison: ModelComparison, figures: tuple[go.Figure, go.Figure], data: LoadedData) -> None:
+def show(
+    comparison: ModelComparison, figures: tuple[go.Figure, go.Figure], data: LoadedData, *, lang: str = "en"
+) -> None:
     criteria, fit = figures
     true_k = true_components(data)
     settings = comparison.settings
     st.success(
         t(
             "ck.winner",
+            lang,
             cov=comparison.winner_type,
             k=comparison.winner_k,
             criterion=settings.criterion.upper(),
             score=comparison.winner_score,
         )
         + " "
-        + (t("ck.truth", k_true=true_k) if true_k is not None else t("ck.truth_unknown")),
+        + (t("ck.truth", lang, k_true=true_k) if true_k is not None else t("ck.truth_unknown", lang)),
         icon=":material/emoji_events:",
     )
     st.plotly_chart(criteria, key=KEYS.criteria_chart, theme=None, config=CHART_CONFIG)
-    st.caption(t("ck.chart_caption"))
+    st.caption(t("ck.chart_caption", lang))
     fit_column, side_column = st.columns([3, 2], gap="large")
     with fit_column:
-        st.subheader(t("ck.fit_title", cov=comparison.winner_type, k=comparison.winner_k))
+        st.subheader(t("ck.fit_title", lang, cov=comparison.winner_type, k=comparison.winner_k))
         st.plotly_chart(fit, key=KEYS.fit_chart, theme=None, config=CHART_CONFIG)
         if data.n_features == 1:
-            st.caption(t("ck.one_feature"))
+            st.caption(t("ck.one_feature", lang))
     with side_column:
-        st.dataframe(selection_table(comparison), hide_index=True, width="stretch")
-    st.markdown(t("ck.code"))
+        st.dataframe(selection_table(comparison, lang=lang), hide_index=True, width="stretch")
+    st.markdown(t("ck.code", lang))
     st.code(estimator_code(comparison), language="python")
 
 

@@ -28,36 +28,36 @@ TARGET_PAGES = (
 )
 
 
-def _load_example() -> None:
-    state.read_file(st.session_state, EXAMPLE_FILE.read_bytes(), EXAMPLE_FILE.name)
+def _load_example(*, lang: str = "en") -> None:
+    state.read_file(st.session_state, EXAMPLE_FILE.read_bytes(), EXAMPLE_FILE.name, lang=lang)
 
 
 @st.cache_data(max_entries=PREVIEW_CACHE_ENTRIES, show_spinner=False)
-def _preview(selection_id: str, _X, feature_names: tuple[str, ...]):
+def _preview(selection_id: str, _X, feature_names: tuple[str, ...], *, lang: str = "en"):
     """The preview chart of one selection (``selection_id`` identifies ``_X``)."""
-    return preview_figure(_X, feature_names, t("upload.chart.count"))
+    return preview_figure(_X, feature_names, t("upload.chart.count", lang))
 
 
-def _file_section() -> None:
+def _file_section(*, lang: str = "en") -> None:
     pick, example = st.columns([3, 1], vertical_alignment="center")
     pick.file_uploader(
-        t("upload.file", max_mb=upload.MAX_UPLOAD_MB),
+        t("upload.file", lang, max_mb=upload.MAX_UPLOAD_MB),
         type=FILE_TYPES,
         key=KEYS.file,
         on_change=state.file_changed,
         args=(st.session_state,),
-        help=t("upload.file.help"),
+        help=t("upload.file.help", lang),
     )
     example.button(
-        t("upload.example"),
+        t("upload.example", lang),
         key=KEYS.example,
         on_click=_load_example,
-        help=t("upload.example.help"),
+        help=t("upload.example.help", lang),
         icon=":material/science:",
         width="stretch",
     )
     example.download_button(
-        t("upload.example_download"),
+        t("upload.example_download", lang),
         data=EXAMPLE_FILE.read_bytes(),
         file_name=EXAMPLE_FILE.name,
         mime="text/csv",
@@ -66,98 +66,105 @@ def _file_section() -> None:
         icon=":material/download:",
         width="stretch",
     )
-    with st.expander(t("upload.formats"), icon=":material/help:"):
+    with st.expander(t("upload.formats", lang), icon=":material/help:"):
         limits = {"max_rows": upload.MAX_ROWS, "max_columns": upload.MAX_COLUMNS, "max_features": upload.MAX_FEATURES}
-        st.markdown(t("upload.formats.body", **limits))
+        st.markdown(t("upload.formats.body", lang, **limits))
 
 
-def _reading_section(table: upload.ParsedTable) -> None:
+def _reading_section(table: upload.ParsedTable, *, lang: str = "en") -> None:
     """How the file was read, and what the student should know about it."""
     chosen = st.session_state.get(KEYS.file)
     if chosen is None or upload.clean_name(chosen.name) != table.filename:  # e.g. the example replaced it
         info, forget = st.columns([4, 1], vertical_alignment="center")
-        info.info(t("upload.current", name=upload.quote(table.filename)), icon=":material/description:")
+        info.info(t("upload.current", lang, name=upload.quote(table.filename)), icon=":material/description:")
         forget.button(
-            t("upload.forget"),
+            t("upload.forget", lang),
             key=KEYS.forget,
             on_click=state.forget,
             args=(st.session_state,),
             icon=":material/close:",
         )
-    st.caption(upload.how_it_was_read(table))
+    st.caption(upload.how_it_was_read(table, lang=lang))
     if table.notes:
         st.warning("\n".join(f"- {note}" for note in table.notes), icon=":material/info:")
     if table.skipped_columns:
-        st.caption(t("upload.skipped", names=", ".join(upload.quote(name) for name in table.skipped_columns)))
+        st.caption(t("upload.skipped", lang, names=", ".join(upload.quote(name) for name in table.skipped_columns)))
 
 
-def _choice(table: upload.ParsedTable) -> tuple[list[str], bool]:
+def _choice(table: upload.ParsedTable, *, lang: str = "en") -> tuple[list[str], bool]:
     pick, scale = st.columns([3, 1], vertical_alignment="bottom")
     columns = pick.multiselect(
-        t("upload.columns"),
+        t("upload.columns", lang),
         options=list(table.columns),
         key=KEYS.columns,
         max_selections=upload.MAX_FEATURES,
-        help=t("upload.columns.help", max_features=upload.MAX_FEATURES),
+        help=t("upload.columns.help", lang, max_features=upload.MAX_FEATURES),
         persist_state="session",
     )
     standardise = scale.toggle(
-        t("upload.standardise"), key=KEYS.standardise, help=t("upload.standardise.help"), persist_state="session"
+        t("upload.standardise", lang),
+        key=KEYS.standardise,
+        help=t("upload.standardise.help", lang),
+        persist_state="session",
     )
     return list(columns), bool(standardise)
 
 
-def _counts(summary: upload.SelectionSummary, n_columns: int) -> None:
+def _counts(summary: upload.SelectionSummary, n_columns: int, *, lang: str = "en") -> None:
     cells = st.columns(4)
-    cells[0].metric(t("upload.metric.rows"), f"{summary.n_rows:,}", border=True)
+    cells[0].metric(t("upload.metric.rows", lang), f"{summary.n_rows:,}", border=True)
     cells[1].metric(
-        t("upload.metric.dropped"), f"{summary.n_dropped:,}", border=True, help=t("upload.metric.dropped.help")
+        t("upload.metric.dropped", lang),
+        f"{summary.n_dropped:,}",
+        border=True,
+        help=t("upload.metric.dropped.help", lang),
     )
-    cells[2].metric(t("upload.metric.used"), f"{summary.n_complete:,}", border=True)
-    cells[3].metric(t("upload.metric.columns"), f"{n_columns}", border=True)
+    cells[2].metric(t("upload.metric.used", lang), f"{summary.n_complete:,}", border=True)
+    cells[3].metric(t("upload.metric.columns", lang), f"{n_columns}", border=True)
 
 
-def _hand_over(selection_id: str) -> None:
+def _hand_over(selection_id: str, *, lang: str = "en") -> None:
     """The 'Use this data' button, or the links to the pages that now use it."""
     dataset, dataset_id = state.in_use(st.session_state)
     if dataset is not None and dataset_id == selection_id:
-        _in_use_links(dataset)
+        _in_use_links(dataset, lang=lang)
         return
     if dataset is not None:
-        st.info(t("upload.in_use.stale", name=upload.quote(dataset.name)), icon=":material/sync:")
+        st.info(t("upload.in_use.stale", lang, name=upload.quote(dataset.name)), icon=":material/sync:")
     else:
-        st.markdown(t("upload.use.next"))
+        st.markdown(t("upload.use.next", lang))
     st.button(
-        t("upload.use"),
+        t("upload.use", lang),
         key=KEYS.use,
         type="primary",
         on_click=state.use_selection,
         args=(st.session_state,),
-        help=t("upload.use.help"),
+        help=t("upload.use.help", lang),
         icon=":material/check:",
     )
 
 
-def _in_use_links(dataset) -> None:
+def _in_use_links(dataset, *, lang: str = "en") -> None:
     """Say which data the other pages use, with links that open them on it."""
     rows, columns = dataset.X.shape
     st.success(
-        t("upload.in_use", name=upload.quote(dataset.name), rows=rows, columns=columns), icon=":material/check_circle:"
+        t("upload.in_use", lang, name=upload.quote(dataset.name), rows=rows, columns=columns),
+        icon=":material/check_circle:",
     )
     for page, label_key, icon in TARGET_PAGES:
-        link_to_page(page, t(label_key), icon, query={"source": "upload"})
-    st.caption(t("upload.hint.source"))
+        link_to_page(page, t(label_key, lang), icon, query={"source": "upload"}, lang=lang)
+    st.caption(t("upload.hint.source", lang))
 
 
-def _selection_section(table: upload.ParsedTable) -> None:
-    columns, standardise = _choice(table)
+def _selection_section(table: upload.ParsedTable, *, lang: str = "en") -> None:
+    columns, standardise = _choice(table, lang=lang)
     if not columns:
-        st.warning(t("upload.columns.none"), icon=":material/touch_app:")
+        st.warning(t("upload.columns.none", lang), icon=":material/touch_app:")
         return
-    summary = upload.selection_summary(table, columns, standardise)
-    _counts(summary, len(columns))
+    summary = upload.selection_summary(table, columns, standardise, lang=lang)
+    _counts(summary, len(columns), lang=lang)
     try:
-        dataset = upload.build_dataset(table, columns, standardise)
+        dataset = upload.build_dataset(table, columns, standardise, lang=lang)
     except upload.UploadError as problem:
         st.error(str(problem), icon=":material/error:")
         return
@@ -166,36 +173,36 @@ def _selection_section(table: upload.ParsedTable) -> None:
     with side:
         for warning in summary.warnings:
             st.warning(warning, icon=":material/warning:")
-        _hand_over(selection_id)
+        _hand_over(selection_id, lang=lang)
     with picture:
-        chart = _preview(selection_id, dataset.X, dataset.feature_names)
+        chart = _preview(selection_id, dataset.X, dataset.feature_names, lang=lang)
         st.plotly_chart(chart, key=KEYS.preview_chart, config=CHART_CONFIG)
         if len(columns) > 2:
-            st.caption(t("upload.chart.more", d=len(columns)))
-    st.caption(t("upload.preview"))
+            st.caption(t("upload.chart.more", lang, d=len(columns)))
+    st.caption(t("upload.preview", lang))
     width = "content" if len(columns) <= NARROW_TABLE_COLUMNS else "stretch"
     st.dataframe(table.data[columns].head(upload.PREVIEW_ROWS), hide_index=True, width=width)
 
 
 def main() -> None:
-    setup_page("upload.title")
+    lang = setup_page("upload.title")
     set_defaults(st.session_state, state.DEFAULTS)
-    st.title(t("upload.title"))
-    st.markdown(t("upload.intro"))
-    _file_section()
+    st.title(t("upload.title", lang))
+    st.markdown(t("upload.intro", lang))
+    _file_section(lang=lang)
     problem, table = st.session_state[KEYS.problem], st.session_state[KEYS.table]
     if problem:
-        st.error(t("upload.error.title", message=problem), icon=":material/error:")
+        st.error(t("upload.error.title", lang, message=problem), icon=":material/error:")
     if table is None:
         dataset, _ = state.in_use(st.session_state)
         if dataset is not None:
-            _in_use_links(dataset)
+            _in_use_links(dataset, lang=lang)
         elif not problem:
-            st.caption(t("upload.in_use.none"))
+            st.caption(t("upload.in_use.none", lang))
         return
     st.divider()
-    _reading_section(table)
-    _selection_section(table)
+    _reading_section(table, lang=lang)
+    _selection_section(table, lang=lang)
 
 
 main()

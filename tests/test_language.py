@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from emlab.shared.language import (
     CJK_FONTS,
@@ -13,8 +19,10 @@ from emlab.shared.language import (
     parse_language,
     with_cjk_fallback,
 )
+from emlab.shared.state_keys import SESSION
 from emlab.shared.style import FONT_FAMILY
 from emlab.shared.text import CATALOGUES, LANGUAGES
+from tests.english_text import english_left, english_sentences, shown_strings
 
 
 @pytest.mark.parametrize(
@@ -63,3 +71,100 @@ def test_cjk_fallback_is_idempotent_and_handles_empty_families():
     assert with_cjk_fallback(None) == ", ".join(CJK_FONTS)
     assert with_cjk_fallback("") == ", ".join(CJK_FONTS)
     assert with_cjk_fallback("noto sans cjk sc").lower().count("noto sans cjk sc") == 1
+
+
+# --------------------------------------------------------------------------- pages in Chinese (AppTest)
+
+ROOT = Path(__file__).resolve().parent.parent
+# The pages wired to the language control. Pages 4 and 6 join with one line each when wired.
+CHINESE_PAGES = (
+    "app.py",
+    "pages/1_Step_through.py",
+    "pages/2_How_the_data_is_made.py",
+    "pages/3_How_many_components.py",
+    "pages/5_Your_own_data.py",
+)
+# Page -> widget presses that show more of it (key, action), so hidden text is checked too.
+MORE_OF_THE_PAGE = {
+    "pages/1_Step_through.py": ("e_step", "m_step"),
+    "pages/5_Your_own_data.py": ("up_example",),
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    yield
+
+
+def open_page(page: str, **query: str) -> AppTest:
+    """``page`` as a fresh browser tab opens it, with ``query`` as its URL parameters."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update(query)
+    if page != "app.py":
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_english_sentences_found_are_the_catalogue_s_sentences():
+    sentences = english_sentences()
+    assert len(sentences) > 200
+    assert "Watch the EM algorithm fit a Gaussian mixture, one half-step at a time" in sentences
+    assert not any("{" in fragment or "<br>" in fragment for fragment in sentences)
+
+
+@pytest.mark.parametrize("page", CHINESE_PAGES)
+def test_in_chinese_no_english_sentence_of_the_catalogue_shows(page):
+    at = open_page(page, lang="zh")
+    assert english_left(at) == {}
+    assert any(re.search(r"[\u4e00-\u9fff]", text) for text in shown_strings(at))
+    for key in MORE_OF_THE_PAGE.get(page, ()):
+        buttons = [button for button in at.button if button.key == key]
+        if buttons and not buttons[0].disabled:
+            buttons[0].click().run()
+            assert not at.exception, [e.value for e in at.exception]
+            assert english_left(at) == {}, key
+
+
+def test_english_pages_do_show_the_catalogue_s_sentences():
+    """The check above can fail: the same page in English shows many of the sentences."""
+    assert len(english_left(open_page("app.py"))) > 10
+
+
+def test_the_language_control_writes_lang_to_the_url_and_keeps_every_other_setting():
+    settings = {"k": "4", "cov": "diag", "n": "300", "model_seed": "7", "big": "true"}
+    at = open_page("app.py", **settings)
+    english_spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    at.segmented_control(key=SESSION.language_choice).set_value("zh").run()
+    assert not at.exception
+    assert at.query_params["lang"] == ["zh"] or at.query_params["lang"] == "zh"
+    for key, value in settings.items():
+        assert at.query_params[key] in (value, [value]), key
+    chinese_spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert english_left(at) == {}
+    assert figure_numbers(chinese_spec) == figure_numbers(english_spec)
+    at.segmented_control(key=SESSION.language_choice).set_value("en").run()
+    assert "lang" not in at.query_params
+    assert figure_numbers(json.loads(at.get("plotly_chart")[0].proto.spec)) == figure_numbers(english_spec)
+
+
+def test_the_language_is_carried_to_the_next_page():
+    at = open_page("app.py", lang="zh", k="4")
+    at.query_params.clear()  # following a sidebar link drops the query string
+    at.switch_page("pages/3_How_many_components.py").run()
+    assert not at.exception
+    assert english_left(at) == {}
+    assert at.session_state[SESSION.language] == "zh"
+
+
+def figure_numbers(spec: dict) -> list:
+    """The figure's data without its text: each trace's and frame's x, y and marker arrays."""
+    keep = ("x", "y", "marker", "line", "visible", "type", "mode")
+
+    def numbers(traces):
+        return [{key: trace.get(key) for key in keep} for trace in traces]
+
+    frames = [(frame.get("name"), numbers(frame.get("data", []))) for frame in spec.get("frames", [])]
+    return [numbers(spec["data"]), frames]

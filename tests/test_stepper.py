@@ -209,7 +209,7 @@ def test_a_failing_step_is_an_error_notice(data, monkeypatch):
     monkeypatch.setattr(gmm_core.em, "m_step", collapse)
     outcome = controller.press("m_step", session)
     assert outcome.session is session and outcome.notice.kind == "error"
-    assert "positive definite" in outcome.notice.text
+    assert "positive definite" in outcome.notice.text()
 
 
 def test_a_chart_click_selects_a_point_or_toggles_a_starting_mean():

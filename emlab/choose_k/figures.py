@@ -27,7 +27,9 @@ TRUE_K_COLOR = "#6b6b6b"
 DENSITY_GRID_POINTS = 200
 
 
-def criterion_figure(comparison: ModelComparison, true_k: int | None, *, large: bool = False) -> go.Figure:
+def criterion_figure(
+    comparison: ModelComparison, true_k: int | None, *, large: bool = False, lang: str = "en"
+) -> go.Figure:
     """BIC (left) and AIC (right) against K, one line per covariance type.
 
     Each type's lowest point is ringed; the overall winner (by the comparison's criterion) gets a
@@ -35,7 +37,9 @@ def criterion_figure(comparison: ModelComparison, true_k: int | None, *, large: 
     """
     size = sizes(large)
     criteria = ("bic", "aic")
-    figure = make_subplots(rows=1, cols=2, subplot_titles=(t("ck.fig.bic"), t("ck.fig.aic")), horizontal_spacing=0.12)
+    figure = make_subplots(
+        rows=1, cols=2, subplot_titles=(t("ck.fig.bic", lang), t("ck.fig.aic", lang)), horizontal_spacing=0.12
+    )
     for column, criterion in enumerate(criteria, start=1):
         for scores in comparison.by_type:
             color, dash, symbol = TYPE_STYLE[scores.covariance_type]
@@ -62,7 +66,7 @@ def criterion_figure(comparison: ModelComparison, true_k: int | None, *, large: 
                     x=[scores.k_values[lowest]],
                     y=[values[lowest]],
                     mode="markers",
-                    name=t("ck.fig.minimum"),
+                    name=t("ck.fig.minimum", lang),
                     legendgroup="minimum",
                     showlegend=False,
                     marker={"symbol": "circle-open", "size": size["mean"] * 1.4, "color": color, "line": {"width": 3}},
@@ -75,7 +79,7 @@ def criterion_figure(comparison: ModelComparison, true_k: int | None, *, large: 
             figure.add_vline(
                 x=true_k,
                 line={"color": TRUE_K_COLOR, "dash": "dash", "width": 2},
-                annotation={"text": t("ck.fig.true_k", k=true_k), "font": {"size": size["font"] * 0.9}},
+                annotation={"text": t("ck.fig.true_k", lang, k=true_k), "font": {"size": size["font"] * 0.9}},
                 annotation_position="top right",
                 row=1,
                 col=column,
@@ -86,20 +90,20 @@ def criterion_figure(comparison: ModelComparison, true_k: int | None, *, large: 
             x=[comparison.winner_k],
             y=[comparison.winner_score],
             mode="markers",
-            name=t("ck.fig.winner"),
+            name=t("ck.fig.winner", lang),
             marker={
                 "symbol": "star",
                 "size": size["mean"] * 1.6,
                 "color": "#F0E442",
                 "line": {"color": "#111111", "width": 2},
             },
-            hovertemplate=f"{comparison.winner_type}, K = %{{x}}<extra>{t('ck.fig.winner')}</extra>",
+            hovertemplate=f"{comparison.winner_type}, K = %{{x}}<extra>{t('ck.fig.winner', lang)}</extra>",
         ),
         row=1,
         col=winner_column,
     )
     k_max = max(int(scores.k_values.max()) for scores in comparison.by_type)
-    figure.update_xaxes(title={"text": t("ck.fig.k")}, dtick=1, range=[0.5, k_max + 0.5])
+    figure.update_xaxes(title={"text": t("ck.fig.k", lang)}, dtick=1, range=[0.5, k_max + 0.5])
     for column, criterion in enumerate(criteria, start=1):
         figure.update_yaxes(range=_focus_range(comparison, criterion), row=1, col=column)
     figure.update_layout(
@@ -127,17 +131,17 @@ def _focus_range(comparison: ModelComparison, criterion: str) -> list[float]:
     return [low - 0.08 * span, high + 0.08 * span]
 
 
-def winner_figure(comparison: ModelComparison, data: LoadedData, view: ViewSettings) -> go.Figure:
+def winner_figure(comparison: ModelComparison, data: LoadedData, view: ViewSettings, *, lang: str = "en") -> go.Figure:
     """The winning model drawn on the data: the shared still picture of one state (2-D and up) or a histogram (1-D)."""
     state = comparison.winner_state
     if data.n_features == 1:
-        return one_feature_figure(data, state.params, large=view.large)
+        return one_feature_figure(data, state.params, large=view.large, lang=lang)
     figure = state_figure(state, data, view, rows=shown_rows(data.n_samples))
     figure.update_layout(height=560 if view.large else 520, margin={"t": 30})
     return figure
 
 
-def one_feature_figure(data: LoadedData, params: GMMParams, *, large: bool = False) -> go.Figure:
+def one_feature_figure(data: LoadedData, params: GMMParams, *, large: bool = False, lang: str = "en") -> go.Figure:
     """A histogram of one-feature data with each weighted component pi_k N(x | mu_k, sigma_k^2) and their sum."""
     size = sizes(large)
     x = data.X[:, 0]
@@ -172,7 +176,7 @@ def one_feature_figure(data: LoadedData, params: GMMParams, *, large: bool = Fal
             x=grid.astype(np.float32),
             y=densities.sum(axis=0).astype(np.float32),
             mode="lines",
-            name=t("ck.fig.mixture"),
+            name=t("ck.fig.mixture", lang),
             line={"color": "#111111", "width": size["line"] * 1.3},
         )
     )
@@ -183,6 +187,6 @@ def one_feature_figure(data: LoadedData, params: GMMParams, *, large: bool = Fal
         margin={"l": 60, "r": 20, "t": 30, "b": 50},
         bargap=0,
         xaxis={"title": {"text": data.feature_names[0]}},
-        yaxis={"title": {"text": t("ck.fig.density")}},
+        yaxis={"title": {"text": t("ck.fig.density", lang)}},
     )
     return figure

@@ -133,17 +133,17 @@ def true_components(data) -> int | None:
     return None
 
 
-def selection_table(comparison: ModelComparison) -> pd.DataFrame:
+def selection_table(comparison: ModelComparison, *, lang: str = "en") -> pd.DataFrame:
     """One row per covariance type: its best K by BIC and by AIC, and the log-likelihood at the chosen K."""
     rows = []
     for scores in comparison.by_type:
         chosen = int(np.argmin(scores.scores(comparison.settings.criterion)))
         rows.append(
             {
-                t("ck.table.type"): scores.covariance_type,
-                t("ck.table.bic_k"): int(scores.k_values[np.argmin(scores.bic)]),
-                t("ck.table.aic_k"): int(scores.k_values[np.argmin(scores.aic)]),
-                t("ck.table.ll"): round(float(scores.log_likelihoods[chosen]), 4),
+                t("ck.table.type", lang): scores.covariance_type,
+                t("ck.table.bic_k", lang): int(scores.k_values[np.argmin(scores.bic)]),
+                t("ck.table.aic_k", lang): int(scores.k_values[np.argmin(scores.aic)]),
+                t("ck.table.ll", lang): round(float(scores.log_likelihoods[chosen]), 4),
             }
         )
     return pd.DataFrame(rows)

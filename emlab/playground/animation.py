@@ -117,6 +117,7 @@ def animated_figure(
     view_settings: ViewSettings,
     *,
     rows: np.ndarray | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """The EM animation: one frame per half-step (a histogram for one-feature data).
 
@@ -137,9 +138,11 @@ def animated_figure(
         slider whose label says which half-step is showing.
     """
     if data.n_features < 2:
-        return animated_histogram(history, data, view_settings, rows=rows)
+        return animated_histogram(history, data, view_settings, rows=rows, lang=lang)
     rows = np.arange(data.n_samples) if rows is None else rows
-    return _animate(history, _scatter_scene(history, data, view_settings, rows), rows, view_settings.large)
+    return _animate(
+        history, _scatter_scene(history, data, view_settings, rows, lang=lang), rows, view_settings.large, lang=lang
+    )
 
 
 def animated_histogram(
@@ -148,6 +151,7 @@ def animated_histogram(
     view_settings: ViewSettings,
     *,
     rows: np.ndarray | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """The EM animation for one-feature data: histogram, mixture density, weighted components.
 
@@ -156,18 +160,22 @@ def animated_histogram(
     component's curve is pi_k N(x | mu_k, sigma_k^2); their sum is the mixture density.
     """
     rows = np.arange(data.n_samples) if rows is None else rows
-    return _animate(history, _histogram_scene(history, data, view_settings, rows), rows, view_settings.large)
+    return _animate(
+        history, _histogram_scene(history, data, view_settings, rows, lang=lang), rows, view_settings.large, lang=lang
+    )
 
 
 # --------------------------------------------------------------------------- the skeleton
 
 
-def _animate(history: list[EMState], scene: _Scene, rows: np.ndarray, large: bool) -> AnimatedFigure:
+def _animate(
+    history: list[EMState], scene: _Scene, rows: np.ndarray, large: bool, *, lang: str = "en"
+) -> AnimatedFigure:
     """Soft-coloured points, the scene, the log-likelihood panel, frames and controls as one figure."""
     n_components = history[0].params.n_components
     n_points = len(scene.points)
     shade_traces = point_traces(scene.points, responsibility_shades(None, n_components, n_points), large=large)[1:]
-    ll_traces, x2, y2, notes = log_likelihood_panel(history, large=large)
+    ll_traces, x2, y2, notes = log_likelihood_panel(history, large=large, lang=lang)
     traces = [*scene.static, *shade_traces, *scene.component_traces, *ll_traces, *scene.legend]
     parts = FrameParts.for_layout(len(scene.static), n_components, len(scene.component_traces))
 
@@ -188,8 +196,8 @@ def _animate(history: list[EMState], scene: _Scene, rows: np.ndarray, large: boo
         {
             "xaxis2": x2,
             "yaxis2": y2,
-            "sliders": [slider(history, indices, large=large)],
-            "updatemenus": [play_menu(large=large)],
+            "sliders": [slider(history, indices, large=large, lang=lang)],
+            "updatemenus": [play_menu(large=large, lang=lang)],
             "annotations": notes,
         }
     )
@@ -222,7 +230,9 @@ def _figure_layout(large: bool) -> dict:
 # --------------------------------------------------------------------------- two or more features: a scatter
 
 
-def _scatter_scene(history: list[EMState], data: LoadedData, view_settings: ViewSettings, rows: np.ndarray) -> _Scene:
+def _scatter_scene(
+    history: list[EMState], data: LoadedData, view_settings: ViewSettings, rows: np.ndarray, *, lang: str = "en"
+) -> _Scene:
     """Grey points, truth, ellipses at two levels, mean trails and means, in the chosen 2-D view."""
     large = view_settings.large
     view = make_view(data.X, data.feature_names, view_settings)
@@ -259,7 +269,7 @@ def _scatter_scene(history: list[EMState], data: LoadedData, view_settings: View
         points=points,
         component_traces=component_traces,
         parameter_update=parameter_update,
-        legend=[*legend_entries(n_components, large=large), _trail_legend_entry(large)],
+        legend=[*legend_entries(n_components, large=large), _trail_legend_entry(large, lang=lang)],
         layout=base_layout(x_range, y_range, view.x_title, view.y_title, large=large, height=_height(large)),
     )
 
@@ -310,12 +320,12 @@ def _trail_traces(trail: np.ndarray, large: bool) -> list[go.Scatter]:
     ]
 
 
-def _trail_legend_entry(large: bool) -> go.Scatter:
+def _trail_legend_entry(large: bool, *, lang: str = "en") -> go.Scatter:
     return go.Scatter(
         x=[None],
         y=[None],
         mode="lines+markers",
-        name=t("anim.trail"),
+        name=t("anim.trail", lang),
         line={"color": "rgba(80,80,80,0.45)", "width": sizes(large)["line"] * 0.8},
         marker={"color": "#505050", "size": sizes(large)["point"], "opacity": 0.6},
     )
@@ -324,7 +334,9 @@ def _trail_legend_entry(large: bool) -> go.Scatter:
 # --------------------------------------------------------------------------- one feature: a histogram
 
 
-def _histogram_scene(history: list[EMState], data: LoadedData, view_settings: ViewSettings, rows: np.ndarray) -> _Scene:
+def _histogram_scene(
+    history: list[EMState], data: LoadedData, view_settings: ViewSettings, rows: np.ndarray, *, lang: str = "en"
+) -> _Scene:
     """Histogram, coloured rug, weighted component curves, mixture density and means on their peaks."""
     large = view_settings.large
     x = data.X[:, 0]
@@ -344,16 +356,16 @@ def _histogram_scene(history: list[EMState], data: LoadedData, view_settings: Vi
     bars = histogram_bar(
         heights.astype(np.float32),
         edges,
-        name=t("anim.histogram"),
+        name=t("anim.histogram", lang),
         marker={"color": rgba(NEUTRAL_POINT, 0.35), "line": {"width": 0}},
         hoverinfo="skip",
     )
     static = [bars, *point_traces(points, np.zeros((0, len(points)), dtype=np.uint8), large=large)]
     if view_settings.show_truth and truth_1d:
         curves = component_densities_1d(data.true_params, grid)
-        static.append(joined_curves(grid, curves, t("anim.truth_1d"), large=large))
+        static.append(joined_curves(grid, curves, t("anim.truth_1d", lang), large=large))
     component_traces = [
-        *weighted_density_traces(grid, densities[0], large=large),
+        *weighted_density_traces(grid, densities[0], large=large, lang=lang),
         mean_markers_1d(distinct_params[0], large=large),
     ]
 
@@ -370,7 +382,7 @@ def _histogram_scene(history: list[EMState], data: LoadedData, view_settings: Vi
         [float(grid[0]), float(grid[-1])],
         [float(-RUG_FRACTION * top), top],
         data.feature_names[0],
-        t("anim.density"),
+        t("anim.density", lang),
         large=large,
         height=_height(large),
     )

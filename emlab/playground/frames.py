@@ -62,12 +62,12 @@ def animation_indices(history: list[EMState], n_points: int, n_components: int) 
     return np.array([i for i, state in enumerate(history) if state.phase == "init" or state.iteration in kept])
 
 
-def step_label(state: EMState) -> str:
+def step_label(state: EMState, *, lang: str = "en") -> str:
     """What a half-step did, in words (the slider shows it as the animation plays)."""
     if state.phase == "init":
-        return t("anim.label.init")
+        return t("anim.label.init", lang)
     key = "anim.label.E" if state.phase == "E" else "anim.label.M"
-    return t(key, iteration=state.iteration) + (t("anim.label.converged") if state.converged else "")
+    return t(key, lang, iteration=state.iteration) + (t("anim.label.converged", lang) if state.converged else "")
 
 
 def params_sequence(history: list[EMState]) -> tuple[list[GMMParams], np.ndarray]:
@@ -183,10 +183,11 @@ def _jump(frame_names: list) -> list:
     ]
 
 
-def slider(history: list[EMState], indices: np.ndarray, *, large: bool) -> dict:
+def slider(history: list[EMState], indices: np.ndarray, *, large: bool, lang: str = "en") -> dict:
     """The slider under the chart: one step per frame, labelled with what that half-step did."""
     steps = [
-        {"method": "animate", "label": step_label(history[index]), "args": _jump([str(index)])} for index in indices
+        {"method": "animate", "label": step_label(history[index], lang=lang), "args": _jump([str(index)])}
+        for index in indices
     ]
     return {
         "active": 0,
@@ -210,12 +211,12 @@ def slider(history: list[EMState], indices: np.ndarray, *, large: bool) -> dict:
     }
 
 
-def play_menu(*, large: bool) -> dict:
+def play_menu(*, large: bool, lang: str = "en") -> dict:
     """Play, Slow and Pause buttons left of the slider."""
     buttons = [
-        _play_button(t("anim.play"), *PLAY_SPEEDS["play"]),
-        _play_button(t("anim.slow"), *PLAY_SPEEDS["slow"]),
-        {"label": t("anim.pause"), "method": "animate", "args": _jump([None])},
+        _play_button(t("anim.play", lang), *PLAY_SPEEDS["play"]),
+        _play_button(t("anim.slow", lang), *PLAY_SPEEDS["slow"]),
+        {"label": t("anim.pause", lang), "method": "animate", "args": _jump([None])},
     ]
     return {
         "type": "buttons",

@@ -49,16 +49,16 @@ class Playground:
     one_feature: bool
 
 
-def build_playground(history: list[EMState], data: LoadedData, view: ViewSettings) -> Playground:
+def build_playground(history: list[EMState], data: LoadedData, view: ViewSettings, *, lang: str = "en") -> Playground:
     """The figure, summary and table for a fit (``history``) of ``data``, drawn as ``view`` asks."""
     rows = shown_rows(data.n_samples)
-    figure = animated_figure(history, data, view, rows=rows)
+    figure = animated_figure(history, data, view, rows=rows, lang=lang)
     summary = summarize_fit(history, data)
     kept = animation_indices(history, len(rows), history[0].params.n_components)
     return Playground(
         figure=figure,
         summary=summary,
-        table=parameter_table(summary, history[-1].params),
+        table=parameter_table(summary, history[-1].params, lang=lang),
         n_points=data.n_samples,
         shown_points=len(rows),
         iterations=history[-1].iteration,

@@ -100,7 +100,7 @@ def _vector(values: np.ndarray) -> str:
     return "(" + ", ".join(f"{v:.3g}" for v in np.atleast_1d(values)) + ")"
 
 
-def parameter_table(summary: FitSummary, params: GMMParams) -> pd.DataFrame:
+def parameter_table(summary: FitSummary, params: GMMParams, *, lang: str = "en") -> pd.DataFrame:
     """One row per fitted component, with the reference component it was matched to beside it.
 
     Columns: component, points assigned, weight, mean, standard deviation per feature, and
@@ -119,29 +119,34 @@ def parameter_table(summary: FitSummary, params: GMMParams) -> pd.DataFrame:
     rows = []
     for k in range(n_components):
         row = {
-            t("table.component"): component_name(k),
-            t("table.size"): int(assigned[k]),
-            t("table.weight"): f"{params.weights[k]:.3f}",
-            t("table.mean"): _vector(params.means[k]),
-            t("table.std"): _vector(stds[k]),
+            t("table.component", lang): component_name(k),
+            t("table.size", lang): int(assigned[k]),
+            t("table.weight", lang): f"{params.weights[k]:.3f}",
+            t("table.mean", lang): _vector(params.means[k]),
+            t("table.std", lang): _vector(stds[k]),
         }
         if summary.reference is not None:
-            row.update(_reference_columns(summary.reference, matched_to[k], summary.reference_source))
+            row.update(_reference_columns(summary.reference, matched_to[k], summary.reference_source, lang=lang))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _reference_columns(reference: GMMParams, index: int, source: str) -> dict[str, str]:
+def _reference_columns(reference: GMMParams, index: int, source: str, *, lang: str = "en") -> dict[str, str]:
     if index < 0:
-        none = t("table.none")
-        return {t("table.matched"): none, t("table.true_weight"): "", t("table.true_mean"): "", t("table.true_std"): ""}
+        none = t("table.none", lang)
+        return {
+            t("table.matched", lang): none,
+            t("table.true_weight", lang): "",
+            t("table.true_mean", lang): "",
+            t("table.true_std", lang): "",
+        }
     stds = np.sqrt(np.diagonal(reference.full_covariances()[index]))
     label = f"true {index + 1}" if source == "truth" else f"class {index + 1}"
     return {
-        t("table.matched"): label,
-        t("table.true_weight"): f"{reference.weights[index]:.3f}",
-        t("table.true_mean"): _vector(reference.means[index]),
-        t("table.true_std"): _vector(stds),
+        t("table.matched", lang): label,
+        t("table.true_weight", lang): f"{reference.weights[index]:.3f}",
+        t("table.true_mean", lang): _vector(reference.means[index]),
+        t("table.true_std", lang): _vector(stds),
     }
 
 

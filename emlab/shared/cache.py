@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from emlab.shared.controls import uploaded_dataset
+from emlab.shared.controls import page_language, uploaded_dataset
 from emlab.shared.pipeline import LoadedData, fit_history, load_data
 from emlab.shared.settings import DataSettings, ModelSettings
 from emlab.shared.text import t
@@ -56,15 +56,16 @@ def chosen_upload(data_settings: DataSettings) -> tuple[DataSet | None, str]:
     return uploaded_dataset()
 
 
-def load_chosen_data(data_settings: DataSettings) -> ChosenData | None:
+def load_chosen_data(data_settings: DataSettings, *, lang: str | None = None) -> ChosenData | None:
     """The data the sidebar chose, or None after telling the student what to change."""
+    lang = lang or page_language()
     uploaded, upload_id = chosen_upload(data_settings)
     if data_settings.source == "upload" and uploaded is None:
-        st.warning(t("warn.upload_missing"))
+        st.warning(t("warn.upload_missing", lang))
         return None
     try:
         data = cached_data(data_settings, uploaded, upload_id)
     except ValueError as error:
-        st.error(t("error.data", message=error))
+        st.error(t("error.data", lang, message=error))
         return None
     return ChosenData(data, uploaded, upload_id)

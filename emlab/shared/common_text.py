@@ -2,6 +2,7 @@
 
 EN = {
     "app.title": "EM Lab",
+    "language.label": "Language",
     "app.tagline": "Watch the EM algorithm fit a Gaussian mixture, one half-step at a time.",
     # Sidebar: data
     "data.header": "Data",
@@ -30,6 +31,7 @@ EN = {
     "model.max_iter": "Max iterations",
     "model.tol": "Tolerance (stop when log-likelihood changes less)",
     "model.seed": "Model seed",
+    "model.options": "EM options",
     # Sidebar: view
     "view.header": "View",
     "view.projection": "Show",

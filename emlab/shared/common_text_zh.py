@@ -4,6 +4,7 @@
 
 ZH = {
     "app.title": "EM 实验室",
+    "language.label": "语言 Language",
     "app.tagline": "看期望最大化（EM）算法如何拟合高斯混合模型，每次只走半步。",
     # Sidebar: data
     "data.header": "数据",
@@ -32,6 +33,7 @@ ZH = {
     "model.max_iter": "最大迭代次数",
     "model.tol": "容差（对数似然的变化小于它时停止）",
     "model.seed": "模型随机种子",
+    "model.options": "EM 选项",
     # Sidebar: view
     "view.header": "显示",
     "view.projection": "显示方式",

@@ -18,9 +18,10 @@ from typing import Any
 import streamlit as st
 
 from emlab.shared import settings
+from emlab.shared.language import DEFAULT_LANGUAGE, language_label, parse_language
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
 from emlab.shared.state_keys import PARAM, SESSION
-from emlab.shared.text import t
+from emlab.shared.text import LANGUAGES, t
 from gmm_core import COVARIANCE_TYPES, INIT_METHODS
 
 ALPHA_CHOICES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
@@ -56,6 +57,62 @@ def _bound(widget, label: str, key: str, **kwargs):
     return value
 
 
+def language_control() -> str:
+    """The sidebar's language choice (English / 中文); returns ``"en"`` or ``"zh"``.
+
+    Kept in the URL as ``lang=zh`` (left out for English, the default) like every other setting,
+    and carried to the next page. Not a ``bind="query-params"`` widget: a bound choice puts its
+    displayed label in the URL (``lang=中文``), while the contract is ``lang=en|zh``, so the
+    widget shows the names and this function keeps the URL and the session in step.
+    """
+    init_state()
+    lang = page_language()
+    st.session_state[SESSION.language_choice] = lang
+    st.sidebar.segmented_control(
+        t("language.label", lang),
+        LANGUAGES,
+        format_func=language_label,
+        key=SESSION.language_choice,
+        on_change=_language_chosen,
+        label_visibility="collapsed",
+    )
+    return lang
+
+
+def page_language() -> str:
+    """This run's language: the URL's ``lang``, else (on arrival from another page) the one carried, else English.
+
+    Also writes it back to the URL (when not English) and to the session, so a shared link and
+    the next page keep it.
+    """
+    init_state()
+    memory = st.session_state[SESSION.settings_memory]
+    if PARAM.lang in st.query_params:
+        lang = parse_language(st.query_params.get_all(PARAM.lang))
+    elif st.session_state.get(SESSION.arrived, False) and PARAM.lang in memory:
+        lang = memory[PARAM.lang]
+    else:
+        lang = st.session_state.get(SESSION.language, DEFAULT_LANGUAGE)
+    _set_language(lang)
+    return lang
+
+
+def _set_language(lang: str) -> None:
+    memory = st.session_state[SESSION.settings_memory]
+    memory[PARAM.lang] = st.session_state[SESSION.language] = lang
+    if lang == DEFAULT_LANGUAGE:
+        if PARAM.lang in st.query_params:
+            del st.query_params[PARAM.lang]
+    elif st.query_params.get(PARAM.lang) != lang:
+        st.query_params[PARAM.lang] = lang
+
+
+def _language_chosen() -> None:
+    """The control's callback: the new choice (clicking the chosen one again keeps it)."""
+    chosen = st.session_state.get(SESSION.language_choice)
+    _set_language(chosen if chosen in LANGUAGES else st.session_state.get(SESSION.language, DEFAULT_LANGUAGE))
+
+
 def note_page(page_id: str) -> None:
     """Record which page is running; remembered settings are given back only on arrival at a page.
 
@@ -75,27 +132,32 @@ def _fits(value, widget_arguments: dict) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-def data_controls() -> DataSettings:
+def data_controls(*, lang: str | None = None) -> DataSettings:
     """Sidebar controls for the data; returns what they say (generator controls only for synthetic data)."""
+    lang = lang or page_language()
     default = DataSettings()
     sidebar = st.sidebar
-    sidebar.header(t("data.header"))
+    sidebar.header(t("data.header", lang))
     source = _bound(
-        sidebar.selectbox, t("data.source"), PARAM.source, options=settings.SOURCES, help=t("data.source.help")
+        sidebar.selectbox,
+        t("data.source", lang),
+        PARAM.source,
+        options=settings.SOURCES,
+        help=t("data.source.help", lang),
     )
     if source != "synthetic":
         return DataSettings(source=source)
     layout = _bound(
         sidebar.radio,
-        t("data.layout"),
+        t("data.layout", lang),
         PARAM.layout,
         options=settings.LAYOUTS,
-        help=t("data.layout.help"),
+        help=t("data.layout.help", lang),
         horizontal=True,
     )
     n = _bound(
         sidebar.slider,
-        t("data.n"),
+        t("data.n", lang),
         PARAM.n,
         min_value=settings.N_RANGE[0],
         max_value=settings.N_RANGE[1],
@@ -104,7 +166,7 @@ def data_controls() -> DataSettings:
     )
     k_true = _bound(
         sidebar.slider,
-        t("data.k_true"),
+        t("data.k_true", lang),
         PARAM.k_true,
         min_value=settings.K_TRUE_RANGE[0],
         max_value=settings.K_TRUE_RANGE[1],
@@ -112,7 +174,7 @@ def data_controls() -> DataSettings:
     )
     d = _bound(
         sidebar.slider,
-        t("data.d"),
+        t("data.d", lang),
         PARAM.d,
         min_value=settings.D_RANGE[0],
         max_value=settings.D_RANGE[1],
@@ -120,37 +182,37 @@ def data_controls() -> DataSettings:
     )
     alpha = _bound(
         sidebar.select_slider,
-        t("data.alpha"),
+        t("data.alpha", lang),
         PARAM.alpha,
         options=ALPHA_CHOICES,
         value=default.alpha,
-        help=t("data.alpha.help"),
+        help=t("data.alpha.help", lang),
     )
     separation, elongation = default.separation, default.elongation
     if layout == "spread":
         separation = _bound(
             sidebar.slider,
-            t("data.separation"),
+            t("data.separation", lang),
             PARAM.separation,
             min_value=settings.SEPARATION_RANGE[0],
             max_value=settings.SEPARATION_RANGE[1],
             value=default.separation,
             step=0.5,
-            help=t("data.separation.help"),
+            help=t("data.separation.help", lang),
         )
         elongation = _bound(
             sidebar.slider,
-            t("data.elongation"),
+            t("data.elongation", lang),
             PARAM.elongation,
             min_value=settings.ELONGATION_RANGE[0],
             max_value=settings.ELONGATION_RANGE[1],
             value=default.elongation,
             step=0.5,
-            help=t("data.elongation.help"),
+            help=t("data.elongation.help", lang),
         )
     data_seed = _bound(
         sidebar.number_input,
-        t("data.seed"),
+        t("data.seed", lang),
         PARAM.data_seed,
         min_value=settings.SEED_RANGE[0],
         max_value=settings.SEED_RANGE[1],
@@ -162,84 +224,88 @@ def data_controls() -> DataSettings:
     )
 
 
-def model_controls() -> ModelSettings:
+def model_controls(*, lang: str | None = None) -> ModelSettings:
     """Sidebar controls for the model and the EM run."""
+    lang = lang or page_language()
     default = ModelSettings()
     sidebar = st.sidebar
-    sidebar.header(t("model.header"))
+    sidebar.header(t("model.header", lang))
     k = _bound(
         sidebar.slider,
-        t("model.k"),
+        t("model.k", lang),
         PARAM.k,
         min_value=settings.K_RANGE[0],
         max_value=settings.K_RANGE[1],
         value=default.k,
     )
-    cov = _bound(sidebar.selectbox, t("model.cov"), PARAM.cov, options=COVARIANCE_TYPES, help=t("model.cov.help"))
+    cov = _bound(
+        sidebar.selectbox, t("model.cov", lang), PARAM.cov, options=COVARIANCE_TYPES, help=t("model.cov.help", lang)
+    )
     init = _bound(
         sidebar.selectbox,
-        t("model.init"),
+        t("model.init", lang),
         PARAM.init,
         options=INIT_METHODS,
         index=INIT_METHODS.index(default.init),
-        help=t("model.init.help"),
+        help=t("model.init.help", lang),
     )
     model_seed = _bound(
         sidebar.number_input,
-        t("model.seed"),
+        t("model.seed", lang),
         PARAM.model_seed,
         min_value=settings.SEED_RANGE[0],
         max_value=settings.SEED_RANGE[1],
         value=default.model_seed,
         step=1,
     )
-    with sidebar.expander("EM options"):
+    with sidebar.expander(t("model.options", lang)):
         reg_covar = _bound(
             st.select_slider,
-            t("model.reg_covar"),
+            t("model.reg_covar", lang),
             PARAM.reg_covar,
             options=settings.REG_COVAR_CHOICES,
             value=default.reg_covar,
         )
         max_iter = _bound(
             st.slider,
-            t("model.max_iter"),
+            t("model.max_iter", lang),
             PARAM.max_iter,
             min_value=settings.MAX_ITER_RANGE[0],
             max_value=settings.MAX_ITER_RANGE[1],
             value=default.max_iter,
         )
-        tol = _bound(st.select_slider, t("model.tol"), PARAM.tol, options=settings.TOL_CHOICES, value=default.tol)
+        tol = _bound(st.select_slider, t("model.tol", lang), PARAM.tol, options=settings.TOL_CHOICES, value=default.tol)
     return ModelSettings(int(k), cov, init, float(reg_covar), int(max_iter), float(tol), int(model_seed))
 
 
-def view_controls(feature_names: tuple[str, ...], truth_known: bool = True) -> ViewSettings:
+def view_controls(feature_names: tuple[str, ...], truth_known: bool = True, *, lang: str | None = None) -> ViewSettings:
     """Sidebar controls for how the fit is drawn: which 2-D view, truth overlay, presentation mode.
 
     The truth toggle is left out when the data's true components are unknown (real data).
     """
+    lang = lang or page_language()
     default = ViewSettings()
     sidebar = st.sidebar
-    sidebar.header(t("view.header"))
+    sidebar.header(t("view.header", lang))
     n_features = len(feature_names)
     projection, x_feature, y_feature = default.projection, 0, 1
     if n_features > 2:
         projection = _bound(
             sidebar.radio,
-            t("view.projection"),
+            t("view.projection", lang),
             PARAM.projection,
             options=settings.PROJECTIONS,
-            help=t("view.projection.help"),
+            help=t("view.projection.help", lang),
             horizontal=True,
         )
         if projection == "features":
-            x_name = _bound(sidebar.selectbox, t("view.x"), PARAM.x_feature, options=feature_names, index=0)
-            y_name = _bound(sidebar.selectbox, t("view.y"), PARAM.y_feature, options=feature_names, index=1)
+            x_name = _bound(sidebar.selectbox, t("view.x", lang), PARAM.x_feature, options=feature_names, index=0)
+            y_name = _bound(sidebar.selectbox, t("view.y", lang), PARAM.y_feature, options=feature_names, index=1)
             x_feature, y_feature = feature_names.index(x_name), feature_names.index(y_name)
             if x_feature == y_feature:
-                sidebar.warning(t("warn.same_features"))
-    show_truth = truth_known and _bound(sidebar.toggle, t("view.truth"), PARAM.truth, value=default.show_truth)
-    large = _bound(sidebar.toggle, t("view.large"), PARAM.large, value=default.large)
+                sidebar.warning(t("warn.same_features", lang))
+    show_truth = truth_known and _bound(sidebar.toggle, t("view.truth", lang), PARAM.truth, value=default.show_truth)
+    large = _bound(sidebar.toggle, t("view.large", lang), PARAM.large, value=default.large)
     return ViewSettings(projection, int(x_feature), int(y_feature), bool(show_truth), bool(large))
 
 
@@ -259,12 +325,13 @@ def last_good(page: str):
     return st.session_state[SESSION.last_good].get(page)
 
 
-def kept_result(page: str):
+def kept_result(page: str, *, lang: str | None = None):
     """After a failed setting: the last good result of ``page``, said to be the old one (None if none).
 
     Bad input never takes the picture away: the page shows this below its error message.
     """
+    lang = lang or page_language()
     previous = last_good(page)
     if previous is not None:
-        st.info(t("error.kept"))
+        st.info(t("error.kept", lang))
     return previous

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from emlab.shared.controls import init_state, note_page
+from emlab.shared.controls import init_state, language_control, note_page, page_language
 from emlab.shared.text import t
 
 CHART_CONFIG = {"displaylogo": False}  # every chart: plotly's toolbar without its logo
@@ -25,31 +25,44 @@ PAGES = (
 )
 
 
-def setup_page(title_key: str) -> None:
-    """Configure the page, make sure session state exists, and draw the navigation."""
-    st.set_page_config(page_title=f"{t(title_key)} - {t('app.title')}", layout="wide", initial_sidebar_state="auto")
+def setup_page(title_key: str) -> str:
+    """Configure the page, make sure session state exists, draw the language control and the navigation.
+
+    Returns the page's language (``"en"`` or ``"zh"``), which the page hands to every ``t(...)``
+    call, figure builder and download.
+    """
     init_state()
     note_page(title_key)
+    lang = page_language()
+    st.set_page_config(
+        page_title=f"{t(title_key, lang)} - {t('app.title', lang)}", layout="wide", initial_sidebar_state="auto"
+    )
     with st.sidebar:
-        st.markdown(f"### {t('app.title')}")
-        navigation_links()
+        st.markdown(f"### {t('app.title', lang)}")
+        language_control()
+        navigation_links(lang=lang)
         st.divider()
+    return lang
 
 
-def link_to_page(path: str, label: str, icon: str | None = None, query: dict | None = None) -> None:
+def link_to_page(
+    path: str, label: str, icon: str | None = None, query: dict | None = None, *, lang: str | None = None
+) -> None:
     """A link to another page of the app (left out when a page runs alone, see navigation_links)."""
+    lang = lang or page_language()
     try:
         st.page_link(path, label=label, icon=icon, query_params=query)
     except StreamlitPageNotFoundError:
-        st.caption(t("nav.standalone"))
+        st.caption(t("nav.standalone", lang))
 
 
-def navigation_links() -> None:
+def navigation_links(*, lang: str | None = None) -> None:
     """One link per page. Links resolve against the entry script, so when a page file itself is
     the entry point (``streamlit run pages/...`` or a page tested alone) there is nothing to
     link to and the links are left out."""
+    lang = lang or page_language()
     try:
         for path, label_key, icon in PAGES:
-            st.page_link(path, label=t(label_key), icon=icon)
+            st.page_link(path, label=t(label_key, lang), icon=icon)
     except StreamlitPageNotFoundError:
-        st.caption(t("nav.standalone"))
+        st.caption(t("nav.standalone", lang))

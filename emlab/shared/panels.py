@@ -101,7 +101,9 @@ def joined_curves(grid: np.ndarray, curves: np.ndarray, name: str, *, large: boo
     )
 
 
-def weighted_density_traces(grid: np.ndarray, densities: np.ndarray, *, large: bool = False) -> list[go.Scatter]:
+def weighted_density_traces(
+    grid: np.ndarray, densities: np.ndarray, *, large: bool = False, lang: str = "en"
+) -> list[go.Scatter]:
     """One curve per weighted component pi_k N(x | mu_k, sigma_k^2) (K, len(grid)), then their sum."""
     size = sizes(large)
     curves = [
@@ -120,7 +122,7 @@ def weighted_density_traces(grid: np.ndarray, densities: np.ndarray, *, large: b
         x=grid.astype(np.float32),
         y=densities.sum(axis=0),
         mode="lines",
-        name=t("anim.mixture"),
+        name=t("anim.mixture", lang),
         hoverinfo="skip",
         line={"color": "#222222", "width": size["line"] * 1.2},
     )
@@ -145,7 +147,9 @@ def legend_entries_1d(n_components: int, *, large: bool = False) -> list[go.Scat
 # --------------------------------------------------------------------------- the log-likelihood panel
 
 
-def log_likelihood_panel(history: list[EMState], *, large: bool = False) -> tuple[list[go.Scatter], dict, dict, list]:
+def log_likelihood_panel(
+    history: list[EMState], *, large: bool = False, lang: str = "en"
+) -> tuple[list[go.Scatter], dict, dict, list]:
     """The log-likelihood curve (one point per iteration) with its moving marker, on axes x2/y2.
 
     Returns
@@ -164,11 +168,11 @@ def log_likelihood_panel(history: list[EMState], *, large: bool = False) -> tupl
         x=iterations,
         y=values.astype(np.float32),
         mode="lines+markers",
-        name=t("anim.ll_name"),
+        name=t("anim.ll_name", lang),
         showlegend=False,
         line={"color": "#444444", "width": size["line"] * 0.8},
         marker={"size": size["point"] * 0.7, "color": "#444444"},
-        hovertemplate=t("anim.ll_hover") + "<extra></extra>",
+        hovertemplate=t("anim.ll_hover", lang) + "<extra></extra>",
         xaxis="x2",
         yaxis="y2",
     )
@@ -176,7 +180,7 @@ def log_likelihood_panel(history: list[EMState], *, large: bool = False) -> tupl
         x=np.array([np.nan], dtype=np.float32),
         y=np.array([np.nan], dtype=np.float32),
         mode="markers",
-        name=t("anim.ll_marker"),
+        name=t("anim.ll_marker", lang),
         showlegend=False,
         hoverinfo="skip",
         cliponaxis=False,
@@ -189,7 +193,7 @@ def log_likelihood_panel(history: list[EMState], *, large: bool = False) -> tupl
         "anchor": "y2",
         "range": [0.5, max(float(iterations.max(initial=1.0)), 2.0) + 0.5],
         "autorange": False,
-        "title": {"text": t("anim.ll_x")},
+        "title": {"text": t("anim.ll_x", lang)},
         "zeroline": False,
     }
     y_range = log_likelihood_range(values)
@@ -197,14 +201,14 @@ def log_likelihood_panel(history: list[EMState], *, large: bool = False) -> tupl
         "anchor": "x2",
         "range": y_range,
         "autorange": False,
-        "title": {"text": t("anim.ll_y"), "standoff": 4},
+        "title": {"text": t("anim.ll_y", lang), "standoff": 4},
         "zeroline": False,
     }
     notes = []
     if values.size and values[0] < y_range[0]:
         notes.append(
             {
-                "text": t("anim.ll_clipped", value=f"{values[0]:.3g}"),
+                "text": t("anim.ll_clipped", lang, value=f"{values[0]:.3g}"),
                 "xref": "x2 domain",  # bottom right: the climbing curve is high there
                 "yref": "y2 domain",
                 "x": 0.98,

@@ -27,6 +27,8 @@ class SessionKeys:
     settings_memory: str = "bound_settings"  # URL parameter -> last value, carried across pages
     arrived: str = "arrived_on_page"  # True on the first run of a page after another one
     current_page: str = "current_page"  # the page that ran last
+    language: str = "language"  # "en" or "zh": the language this run shows (see controls.page_language)
+    language_choice: str = "language_choice"  # the language control's widget (the URL holds PARAM.lang)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class UrlParams:
     y_feature: str = "fy"
     truth: str = "truth"
     large: str = "big"
+    lang: str = "lang"  # emlab.shared.language.QUERY_PARAM
 
 
 SESSION = SessionKeys()

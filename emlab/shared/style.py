@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from emlab.shared.language import with_cjk_fallback
+
 # Okabe & Ito (2008), reordered so the first colours contrast most on white; yellow is last.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "pentagon", "hexagon", "triangle-down")
 TRUTH_COLOR = "#6b6b6b"
 NEUTRAL_POINT = "#9a9a9a"
-FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
+HOUSE_FONT = "Source Sans Pro, Arial, sans-serif"
+# What every figure names: the house font, then CJK fonts for Chinese labels (never boxes), then sans-serif.
+FONT_FAMILY = with_cjk_fallback(HOUSE_FONT)
 # A white halo around the C1, C2, ... labels so they stay readable over points of their own colour.
 LABEL_OUTLINE = "1px 1px 2px white, -1px -1px 2px white, 1px -1px 2px white, -1px 1px 2px white"
 # Bar fill patterns, one per class: the second cue beside colour in bar charts.

@@ -35,9 +35,9 @@ class Notice:
     key: str
     values: tuple[tuple[str, Any], ...] = ()
 
-    @property
-    def text(self) -> str:
-        return t(self.key, **dict(self.values))
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``."""
+        return t(self.key, lang, **dict(self.values))
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,7 +17,7 @@ from emlab.shared.text import t
 
 
 def log_likelihood_figure(
-    iterations: np.ndarray, values: np.ndarray, current: int | None, *, large: bool = False
+    iterations: np.ndarray, values: np.ndarray, current: int | None, *, large: bool = False, lang: str = "en"
 ) -> go.Figure:
     """A small curve of the mean log-likelihood per iteration, with the current iteration marked.
 
@@ -45,10 +45,10 @@ def log_likelihood_figure(
             y=shown,
             customdata=values,
             mode="lines+markers",
-            name=t("step.fig.ll"),
+            name=t("step.fig.ll", lang),
             line={"color": "#444444", "width": size["line"] * 0.8},
             marker={"size": size["point"], "color": "#444444"},
-            hovertemplate=t("step.fig.ll_hover"),
+            hovertemplate=t("step.fig.ll_hover", lang),
         )
     ]
     if off_scale:
@@ -71,7 +71,7 @@ def log_likelihood_figure(
                 x=[current],
                 y=[float(shown[position])],
                 mode="markers",
-                name=t("step.fig.ll_now"),
+                name=t("step.fig.ll_now", lang),
                 marker={
                     "size": size["mean"],
                     "color": component_color(3),
@@ -88,7 +88,7 @@ def log_likelihood_figure(
         margin={"l": 70, "r": 10, "t": 10, "b": 45},
         font={"family": FONT_FAMILY, "size": size["font"] * 0.85},
         showlegend=False,
-        xaxis={"title": {"text": t("step.fig.iteration")}, "dtick": max(1, int(np.ceil(len(iterations) / 10)))},
-        yaxis={"title": {"text": t("step.fig.ll_axis")}, "exponentformat": "e", "range": y_range},
+        xaxis={"title": {"text": t("step.fig.iteration", lang)}, "dtick": max(1, int(np.ceil(len(iterations) / 10)))},
+        yaxis={"title": {"text": t("step.fig.ll_axis", lang)}, "exponentformat": "e", "range": y_range},
     )
     return figure

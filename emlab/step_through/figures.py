@@ -57,6 +57,7 @@ def step_figure(
     selected: int | None = None,
     picks: tuple[int, ...] = (),
     picks_data: np.ndarray | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """The picture of one half-step.
 
@@ -78,30 +79,32 @@ def step_figure(
     """
     ghost = previous.params if (state.phase == "M" and previous is not None) else None
     if scene.one_feature:
-        traces, annotations = _histogram_traces(scene, state, ghost)
+        traces, annotations = _histogram_traces(scene, state, ghost, lang=lang)
     else:
-        traces, annotations = _scatter_traces(scene, state, ghost)
-    traces += _marks(scene, changed, selected, picks, picks_data)
-    traces += _legend(state.params.n_components, scene, ghost is not None)
-    traces.append(_click_targets(scene))
-    return _finish(go.Figure(data=traces), scene, annotations)
+        traces, annotations = _scatter_traces(scene, state, ghost, lang=lang)
+    traces += _marks(scene, changed, selected, picks, picks_data, lang=lang)
+    traces += _legend(state.params.n_components, scene, ghost is not None, lang=lang)
+    traces.append(_click_targets(scene, lang=lang))
+    return _finish(go.Figure(data=traces), scene, annotations, lang=lang)
 
 
-def pick_figure(scene: Scene, picks: tuple[int, ...] = (), picks_data: np.ndarray | None = None) -> go.Figure:
+def pick_figure(
+    scene: Scene, picks: tuple[int, ...] = (), picks_data: np.ndarray | None = None, *, lang: str = "en"
+) -> go.Figure:
     """The data alone (grey), with the points clicked so far as numbered crosses: choosing a manual start."""
     n_points = len(scene.rows)
     traces = point_traces(scene.points, np.zeros((0, n_points), dtype=np.uint8), large=scene.large)
     if scene.one_feature:
-        traces = [_histogram_bar(scene), *traces]
-    traces += _marks(scene, None, None, picks, picks_data)
-    traces.append(_click_targets(scene))
-    return _finish(go.Figure(data=traces), scene, [])
+        traces = [_histogram_bar(scene, lang=lang), *traces]
+    traces += _marks(scene, None, None, picks, picks_data, lang=lang)
+    traces.append(_click_targets(scene, lang=lang))
+    return _finish(go.Figure(data=traces), scene, [], lang=lang)
 
 
-def _finish(figure: go.Figure, scene: Scene, annotations: list[dict]) -> go.Figure:
+def _finish(figure: go.Figure, scene: Scene, annotations: list[dict], *, lang: str = "en") -> go.Figure:
     """Shared layout: fixed axes, click-to-select, no drag (a drag would zoom away from the fixed view)."""
     if scene.one_feature:
-        x_title, y_title = t("step.fig.value"), t("step.fig.density")
+        x_title, y_title = t("step.fig.value", lang), t("step.fig.density", lang)
     else:
         x_title, y_title = scene.view.x_title, scene.view.y_title
     layout = base_layout(scene.x_range, scene.y_range, x_title, y_title, large=scene.large, height=_height(scene))
@@ -131,7 +134,9 @@ def _shades(scene: Scene, state: EMState) -> np.ndarray:
     return responsibility_shades(responsibilities, state.params.n_components, len(scene.rows))
 
 
-def _scatter_traces(scene: Scene, state: EMState, ghost: GMMParams | None) -> tuple[list, list[dict]]:
+def _scatter_traces(
+    scene: Scene, state: EMState, ghost: GMMParams | None, *, lang: str = "en"
+) -> tuple[list, list[dict]]:
     traces = list(truth_traces(scene.truth, scene.view, large=scene.large))
     annotations = []
     if ghost is not None:
@@ -141,7 +146,7 @@ def _scatter_traces(scene: Scene, state: EMState, ghost: GMMParams | None) -> tu
     means, covariances = scene.view.components(state.params)
     traces += ellipse_traces(means, covariances, large=scene.large)
     if ghost is not None:
-        traces.append(_ghost_means(ghost_means, scene.large))
+        traces.append(_ghost_means(ghost_means, scene.large, lang=lang))
         annotations = _arrows(ghost_means, means, scene)
     traces.append(_unlisted(mean_trace(means, large=scene.large)))
     return traces, annotations
@@ -153,14 +158,14 @@ def _unlisted(trace: go.Scatter) -> go.Scatter:
     return trace
 
 
-def _ghost_means(means: np.ndarray, large: bool) -> go.Scatter:
+def _ghost_means(means: np.ndarray, large: bool, *, lang: str = "en") -> go.Scatter:
     """The means before the M-step: small faded markers where the arrows start."""
     colors = [rgba(component_color(k), 0.55) for k in range(len(means))]
     return go.Scatter(
         x=means[:, 0].astype(np.float32),
         y=means[:, 1].astype(np.float32),
         mode="markers",
-        name=t("step.fig.old_means"),
+        name=t("step.fig.old_means", lang),
         showlegend=False,
         hoverinfo="skip",
         marker={"size": sizes(large)["mean"] * 0.6, "color": colors, "line": {"color": "white", "width": 1}},
@@ -201,7 +206,7 @@ def _arrows(start: np.ndarray, end: np.ndarray, scene: Scene) -> list[dict]:
     return arrows
 
 
-def _marks(scene, changed, selected, picks, picks_data) -> list[go.Scatter]:
+def _marks(scene, changed, selected, picks, picks_data, *, lang: str = "en") -> list[go.Scatter]:
     """Rings on changed points, the selected point, and the numbered manual picks."""
     traces = []
     size = sizes(scene.large)
@@ -212,7 +217,7 @@ def _marks(scene, changed, selected, picks, picks_data) -> list[go.Scatter]:
                 x=scene.points[shown, 0],
                 y=scene.points[shown, 1],
                 mode="markers",
-                name=t("step.fig.changed", count=int(np.count_nonzero(changed))),
+                name=t("step.fig.changed", lang, count=int(np.count_nonzero(changed))),
                 hoverinfo="skip",
                 marker={
                     "symbol": "circle-open",
@@ -231,8 +236,8 @@ def _marks(scene, changed, selected, picks, picks_data) -> list[go.Scatter]:
                     x=[float(xy[0])],
                     y=[float(xy[1])],
                     mode="markers+text",
-                    name=t("step.fig.selected", index=selected),
-                    text=[t("step.fig.selected_label", index=selected)],
+                    name=t("step.fig.selected", lang, index=selected),
+                    text=[t("step.fig.selected_label", lang, index=selected)],
                     textposition="bottom center",
                     textfont={"size": size["font"], "color": SELECTED_COLOR},
                     hoverinfo="skip",
@@ -250,7 +255,7 @@ def _marks(scene, changed, selected, picks, picks_data) -> list[go.Scatter]:
                 x=picks_data[:, 0].astype(np.float32),
                 y=picks_data[:, 1].astype(np.float32),
                 mode="markers+text",
-                name=t("step.fig.picks"),
+                name=t("step.fig.picks", lang),
                 text=[component_name(i) for i in range(len(picks))],
                 textposition="top right",
                 textfont={"size": size["font"], "color": SELECTED_COLOR},
@@ -266,7 +271,7 @@ def _marks(scene, changed, selected, picks, picks_data) -> list[go.Scatter]:
     return traces
 
 
-def _legend(n_components: int, scene: Scene, with_ghost: bool) -> list[go.Scatter]:
+def _legend(n_components: int, scene: Scene, with_ghost: bool, *, lang: str = "en") -> list[go.Scatter]:
     """Colours and symbols of the components, the ellipse levels (2-D only), and the ghosts when shown."""
     entries = legend_entries(n_components, large=scene.large)
     if scene.one_feature:
@@ -277,14 +282,14 @@ def _legend(n_components: int, scene: Scene, with_ghost: bool) -> list[go.Scatte
                 x=[None],
                 y=[None],
                 mode="lines",
-                name=t("step.fig.before"),
+                name=t("step.fig.before", lang),
                 line={"color": "#777777", "dash": "dash", "width": sizes(scene.large)["line"] * 0.6},
             )
         )
     return entries
 
 
-def _click_targets(scene: Scene) -> go.Scatter:
+def _click_targets(scene: Scene, *, lang: str = "en") -> go.Scatter:
     """Every drawn point once more, invisible, carrying its data row: what a click selects."""
     return go.Scatter(
         x=scene.points[:, 0],
@@ -293,7 +298,7 @@ def _click_targets(scene: Scene) -> go.Scatter:
         name="points",
         showlegend=False,
         customdata=scene.rows.astype(np.int32),
-        hovertemplate=t("step.fig.hover"),
+        hovertemplate=t("step.fig.hover", lang),
         marker={"size": sizes(scene.large)["point"] + 4, "color": NEUTRAL_POINT, "opacity": 0},
         selected={"marker": {"opacity": 0}},
         unselected={"marker": {"opacity": 0}},
@@ -303,16 +308,18 @@ def _click_targets(scene: Scene) -> go.Scatter:
 # --------------------------------------------------------------------------- one feature
 
 
-def _histogram_traces(scene: Scene, state: EMState, ghost: GMMParams | None) -> tuple[list, list[dict]]:
+def _histogram_traces(
+    scene: Scene, state: EMState, ghost: GMMParams | None, *, lang: str = "en"
+) -> tuple[list, list[dict]]:
     """Histogram of the data, pi_k N(x | mu_k, sigma_k^2) per component, and a soft-coloured rug below."""
-    traces = [_histogram_bar(scene)]
+    traces = [_histogram_bar(scene, lang=lang)]
     grid = np.linspace(scene.x_range[0], scene.x_range[1], GRID_POINTS)
     if scene.truth is not None:
         traces.append(
             _curve(
                 grid,
                 component_densities_1d(scene.truth, grid).sum(axis=0),
-                t("step.fig.truth_1d"),
+                t("step.fig.truth_1d", lang),
                 "#6b6b6b",
                 "dash",
                 scene.large,
@@ -324,7 +331,7 @@ def _histogram_traces(scene: Scene, state: EMState, ghost: GMMParams | None) -> 
                 _curve(
                     grid,
                     curve,
-                    f"{component_name(k)} {t('step.fig.before')}",
+                    f"{component_name(k)} {t('step.fig.before', lang)}",
                     rgba(component_color(k), 0.45),
                     "dash",
                     scene.large,
@@ -335,7 +342,7 @@ def _histogram_traces(scene: Scene, state: EMState, ghost: GMMParams | None) -> 
     curves = component_densities_1d(state.params, grid)
     for k, curve in enumerate(curves):
         traces.append(_curve(grid, curve, component_name(k), component_color(k), "solid", scene.large, legend=False))
-    traces.append(_curve(grid, curves.sum(axis=0), t("step.fig.mixture"), "#222222", "solid", scene.large))
+    traces.append(_curve(grid, curves.sum(axis=0), t("step.fig.mixture", lang), "#222222", "solid", scene.large))
     means = np.column_stack([state.params.means[:, 0], np.zeros(state.params.n_components)])
     traces.append(_unlisted(mean_trace(means, large=scene.large)))
     annotations = []
@@ -345,14 +352,14 @@ def _histogram_traces(scene: Scene, state: EMState, ghost: GMMParams | None) -> 
     return traces, annotations
 
 
-def _histogram_bar(scene: Scene) -> go.Bar:
+def _histogram_bar(scene: Scene, *, lang: str = "en") -> go.Bar:
     heights, edges = scene.bin_heights, scene.bin_edges
     return go.Bar(
         x=((edges[:-1] + edges[1:]) / 2).astype(np.float32),
         y=heights.astype(np.float32),
         width=float(edges[1] - edges[0]),
         marker={"color": rgba(NEUTRAL_POINT, 0.35), "line": {"width": 0}},
-        name=t("step.fig.histogram"),
+        name=t("step.fig.histogram", lang),
         hoverinfo="skip",
     )
 

@@ -89,20 +89,22 @@ def _wrapped_sum(products: list[str]) -> str:
     return r" \\ &\quad + ".join(lines)
 
 
-def responsibility_rows(terms: ResponsibilityTerms, previous: np.ndarray | None = None) -> list[dict]:
+def responsibility_rows(
+    terms: ResponsibilityTerms, previous: np.ndarray | None = None, *, lang: str = "en"
+) -> list[dict]:
     """One row per component for the point's table: pi_k, the density, the product, gamma_nk (and before)."""
     rows = []
     for k in range(len(terms.weights)):
         row = {
-            t("step.table.component"): component_name(k),
+            t("step.table.component", lang): component_name(k),
             "pi_k": _rounded(terms.weights[k]),
-            t("step.table.density"): _rounded(np.exp(terms.log_densities[k])),
-            t("step.table.log_density"): _rounded(terms.log_densities[k]),
-            t("step.table.product"): _rounded(np.exp(terms.log_weighted[k])),
+            t("step.table.density", lang): _rounded(np.exp(terms.log_densities[k])),
+            t("step.table.log_density", lang): _rounded(terms.log_densities[k]),
+            t("step.table.product", lang): _rounded(np.exp(terms.log_weighted[k])),
             "gamma_nk": _rounded(terms.responsibilities[k]),
         }
         if previous is not None:
-            row[t("step.table.gamma_before")] = _rounded(previous[k])
+            row[t("step.table.gamma_before", lang)] = _rounded(previous[k])
         rows.append(row)
     return rows
 
@@ -185,7 +187,7 @@ def _epsilon(reg_covar: float) -> tuple[str, str]:
     return r" + \varepsilon I", r" + " + latex_number(reg_covar) + r"\, I"
 
 
-def before_after_latex(terms: MStepTerms, k: int) -> str:
+def before_after_latex(terms: MStepTerms, k: int, *, lang: str = "en") -> str:
     """Component ``k``'s mean and covariance before the M-step and after it."""
     before, after = terms.before, terms.after
     tied = after.covariance_type == "tied"
@@ -215,23 +217,23 @@ def before_after_latex(terms: MStepTerms, k: int) -> str:
     return aligned(rows, gap="8pt")
 
 
-def m_step_rows(terms: MStepTerms) -> list[dict]:
+def m_step_rows(terms: MStepTerms, *, lang: str = "en") -> list[dict]:
     """One row per component for the before/after table: N_k, pi_k, mu_k, Sigma_k and how far the mean moved."""
     before, after = terms.before, terms.after
     rows = []
     for k in range(after.n_components):
         rows.append(
             {
-                t("step.table.component"): component_name(k),
-                t("step.table.count_before"): _rounded(terms.counts_before[k]),
-                t("step.table.count_after"): _rounded(terms.counts[k]),
-                t("step.table.weight_before"): _rounded(before.weights[k]),
-                t("step.table.weight_after"): _rounded(after.weights[k]),
-                t("step.table.mean_before"): _plain_vector(before.means[k]),
-                t("step.table.mean_after"): _plain_vector(after.means[k]),
-                t("step.table.shift"): _rounded(terms.mean_shift[k]),
-                t("step.table.cov_before"): _plain_covariance(before, k),
-                t("step.table.cov_after"): _plain_covariance(after, k),
+                t("step.table.component", lang): component_name(k),
+                t("step.table.count_before", lang): _rounded(terms.counts_before[k]),
+                t("step.table.count_after", lang): _rounded(terms.counts[k]),
+                t("step.table.weight_before", lang): _rounded(before.weights[k]),
+                t("step.table.weight_after", lang): _rounded(after.weights[k]),
+                t("step.table.mean_before", lang): _plain_vector(before.means[k]),
+                t("step.table.mean_after", lang): _plain_vector(after.means[k]),
+                t("step.table.shift", lang): _rounded(terms.mean_shift[k]),
+                t("step.table.cov_before", lang): _plain_covariance(before, k),
+                t("step.table.cov_after", lang): _plain_covariance(after, k),
             }
         )
     return rows

@@ -57,19 +57,21 @@ class Scene:
         return self.view is None
 
 
-def make_scene(X: np.ndarray, feature_names, view_settings: ViewSettings, truth: GMMParams | None = None) -> Scene:
+def make_scene(
+    X: np.ndarray, feature_names, view_settings: ViewSettings, truth: GMMParams | None = None, *, lang: str = "en"
+) -> Scene:
     """The scene for data ``X`` (N, D) seen as ``view_settings`` asks (a histogram with a rug for D = 1)."""
     rows = display_subset(X.shape[0], DISPLAY_POINT_LIMIT)
     truth = truth if view_settings.show_truth else None
     if X.shape[1] == 1:
-        return _histogram_scene(X[:, 0], rows, truth, view_settings.large)
+        return _histogram_scene(X[:, 0], rows, truth, view_settings.large, lang=lang)
     view = make_view(X, feature_names, view_settings)
     points = view.points(X[rows])
     x_range, y_range = axis_ranges(points)
     return Scene(rows, points, view, x_range, y_range, truth, view_settings.large)
 
 
-def _histogram_scene(values: np.ndarray, rows: np.ndarray, truth, large: bool) -> Scene:
+def _histogram_scene(values: np.ndarray, rows: np.ndarray, truth, large: bool, *, lang: str = "en") -> Scene:
     values = np.asarray(values, float)
     heights, edges = np.histogram(values, bins=histogram_edges(values), density=True)
     top = float(heights.max()) * 1.5

@@ -24,61 +24,61 @@ from gmm_core import m_step_terms, mean_shifts, point_like_components, responsib
 # --------------------------------------------------------------------------- status
 
 
-def status_text(session: StepSession) -> str:
+def status_text(session: StepSession, *, lang: str = "en") -> str:
     """Where the walk stands, what the last half-step changed, what comes next and why (one paragraph)."""
     walk = session.walk
     state = walk.steps[walk.cursor]
-    where = t(f"step.where.{state.phase}", iteration=state.iteration)
+    where = t(f"step.where.{state.phase}", lang, iteration=state.iteration)
     points = ""
     if state.phase != M_PHASE and point_like_components(session.data, state.params).any():
-        points = t("step.start.points")
-    parts = (where, points, _what_changed(walk), _next_text(walk))
+        points = t("step.start.points", lang)
+    parts = (where, points, _what_changed(walk, lang=lang), _next_text(walk, lang=lang))
     return " ".join(part for part in parts if part)
 
 
-def manual_message(manual: ManualStart, k: int, picking: bool) -> str:
+def manual_message(manual: ManualStart, k: int, picking: bool, *, lang: str = "en") -> str:
     """How many starting means are chosen (while picking), or which rows EM started from."""
     if not picking:
-        return t("step.manual.started", k=k, rows=", ".join(str(r) for r in manual.rows))
-    return t("step.manual.ready" if manual.ready(k) else "step.manual.picking", k=k, chosen=len(manual.rows))
+        return t("step.manual.started", lang, k=k, rows=", ".join(str(r) for r in manual.rows))
+    return t("step.manual.ready" if manual.ready(k) else "step.manual.picking", lang, k=k, chosen=len(manual.rows))
 
 
-def steps_caption(walk: Walk) -> str:
-    return t("step.steps", step=walk.cursor, computed=len(walk.steps) - 1)
+def steps_caption(walk: Walk, *, lang: str = "en") -> str:
+    return t("step.steps", lang, step=walk.cursor, computed=len(walk.steps) - 1)
 
 
-def _what_changed(walk: Walk) -> str:
+def _what_changed(walk: Walk, *, lang: str = "en") -> str:
     """One sentence on what the half-step on screen changed (empty at the start)."""
     state = walk.steps[walk.cursor]
     if state.phase == E_PHASE:
         changed = walk.changed_labels()
         if changed is None:
-            return t("step.changed.first")
+            return t("step.changed.first", lang)
         if changed.any():
-            return t("step.changed.count", count=int(changed.sum()), n=walk.data.n_samples)
-        return t("step.changed.none")
+            return t("step.changed.count", lang, count=int(changed.sum()), n=walk.data.n_samples)
+        return t("step.changed.none", lang)
     if state.phase == M_PHASE:
         shift = mean_shifts(walk.steps[walk.cursor - 1].params, state.params)
         largest = int(np.argmax(shift))
-        return t("step.moved", name=component_name(largest), distance=float(shift[largest]))
+        return t("step.moved", lang, name=component_name(largest), distance=float(shift[largest]))
     return ""
 
 
-def _next_text(walk: Walk) -> str:
+def _next_text(walk: Walk, *, lang: str = "en") -> str:
     state = walk.steps[walk.cursor]
     if walk.next_phase == M_PHASE:
-        return t("step.next.M")
+        return t("step.next.M", lang)
     if walk.next_phase == E_PHASE:
-        return t("step.next.E_start" if state.phase == INIT_PHASE else "step.next.E")
+        return t("step.next.E_start" if state.phase == INIT_PHASE else "step.next.E", lang)
     if state.converged:
-        return t("step.next.converged", change=f"{state.change:.2e}", tol=f"{walk.tol:g}")
-    return t("step.next.max_iter", max_iter=walk.max_iter, tol=f"{walk.tol:g}")
+        return t("step.next.converged", lang, change=f"{state.change:.2e}", tol=f"{walk.tol:g}")
+    return t("step.next.max_iter", lang, max_iter=walk.max_iter, tol=f"{walk.tol:g}")
 
 
 # --------------------------------------------------------------------------- charts
 
 
-def walk_figure(scene: Scene, walk: Walk, selected: int) -> go.Figure:
+def walk_figure(scene: Scene, walk: Walk, selected: int, *, lang: str = "en") -> go.Figure:
     """The chart of the state on screen (the selected point is marked after an E-step, where its numbers are)."""
     state = walk.current
     return step_figure(
@@ -87,10 +87,11 @@ def walk_figure(scene: Scene, walk: Walk, selected: int) -> go.Figure:
         walk.previous,
         changed=walk.changed_labels(),
         selected=selected if state.phase == E_PHASE else None,
+        lang=lang,
     )
 
 
-def picking_figure(scene: Scene, X: np.ndarray, manual: ManualStart) -> go.Figure:
+def picking_figure(scene: Scene, X: np.ndarray, manual: ManualStart, *, lang: str = "en") -> go.Figure:
     """The data alone, with the points clicked so far as numbered crosses."""
     rows = manual.rows
     if not rows:
@@ -99,7 +100,7 @@ def picking_figure(scene: Scene, X: np.ndarray, manual: ManualStart) -> go.Figur
         coordinates = np.column_stack([X[list(rows), 0], np.zeros(len(rows))]).astype(np.float32)
     else:
         coordinates = scene.view.points(X[list(rows)])  # gmm_core.project_points, as every drawn point
-    return pick_figure(scene, rows, coordinates)
+    return pick_figure(scene, rows, coordinates, lang=lang)
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,18 +113,18 @@ class LogLikelihoodPanel:
     figure: go.Figure | None
 
 
-def log_likelihood_panel(walk: Walk, large: bool) -> LogLikelihoodPanel:
+def log_likelihood_panel(walk: Walk, large: bool, *, lang: str = "en") -> LogLikelihoodPanel:
     state = walk.steps[walk.cursor]
     if state.log_likelihood is None:
-        label, value, delta = t("step.ll.metric", iteration=0), "-", None
+        label, value, delta = t("step.ll.metric", lang, iteration=0), "-", None
     else:
-        label, value = t("step.ll.metric", iteration=state.iteration), f"{state.log_likelihood:.6f}"
+        label, value = t("step.ll.metric", lang, iteration=state.iteration), f"{state.log_likelihood:.6f}"
         delta = None if state.change is None else f"{state.change:+.3e}"
     iterations, values = walk.log_likelihood_curve()
     figure = None
     if len(iterations):
         current = state.iteration if state.log_likelihood is not None else None
-        figure = log_likelihood_figure(iterations, values, current, large=large)
+        figure = log_likelihood_figure(iterations, values, current, large=large, lang=lang)
     return LogLikelihoodPanel(label, value, delta, figure)
 
 
@@ -139,13 +140,13 @@ class EStepNumbers:
     underflow: bool
 
 
-def e_step_numbers(session: StepSession, selected: int) -> EStepNumbers:
+def e_step_numbers(session: StepSession, selected: int, *, lang: str = "en") -> EStepNumbers:
     walk = session.walk
     terms = responsibility_terms(session.data, walk.steps[walk.cursor].params, selected)
     before = walk.responsibilities(walk.cursor - 1)
     return EStepNumbers(
         formulas.responsibility_latex(terms),
-        formulas.responsibility_rows(terms, None if before is None else before[selected]),
+        formulas.responsibility_rows(terms, None if before is None else before[selected], lang=lang),
         bool(np.any(terms.densities == 0.0)),
     )
 
@@ -159,7 +160,7 @@ class MStepNumbers:
     rows: list[dict]
 
 
-def m_step_numbers(session: StepSession, component: int) -> MStepNumbers:
+def m_step_numbers(session: StepSession, component: int, *, lang: str = "en") -> MStepNumbers:
     walk = session.walk
     terms = m_step_terms(
         session.data,
@@ -171,6 +172,6 @@ def m_step_numbers(session: StepSession, component: int) -> MStepNumbers:
     )
     return MStepNumbers(
         formulas.m_step_latex(terms, component),
-        formulas.before_after_latex(terms, component),
-        formulas.m_step_rows(terms),
+        formulas.before_after_latex(terms, component, lang=lang),
+        formulas.m_step_rows(terms, lang=lang),
     )

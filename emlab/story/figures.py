@@ -42,7 +42,7 @@ def _layout(large: bool, height: int = STAGE_HEIGHT) -> dict:
     }
 
 
-def dirichlet_figure(draws: np.ndarray, actual: np.ndarray, *, large: bool = False) -> go.Figure:
+def dirichlet_figure(draws: np.ndarray, actual: np.ndarray, *, large: bool = False, lang: str = "en") -> go.Figure:
     """Many Dirichlet draws and the one the data uses: a ternary plot for K = 3, strips per class otherwise.
 
     Parameters
@@ -53,18 +53,18 @@ def dirichlet_figure(draws: np.ndarray, actual: np.ndarray, *, large: bool = Fal
         The class probabilities of the data set (highlighted).
     """
     if draws.shape[1] == 3:
-        return _ternary(draws, actual, large)
-    return _strips(draws, actual, large)
+        return _ternary(draws, actual, large, lang=lang)
+    return _strips(draws, actual, large, lang=lang)
 
 
-def _ternary(draws: np.ndarray, actual: np.ndarray, large: bool) -> go.Figure:
+def _ternary(draws: np.ndarray, actual: np.ndarray, large: bool, *, lang: str = "en") -> go.Figure:
     size = sizes(large)
     others = go.Scatterternary(
         a=draws[:, 0].astype(np.float32),
         b=draws[:, 1].astype(np.float32),
         c=draws[:, 2].astype(np.float32),
         mode="markers",
-        name=t("story.fig.other_draws"),
+        name=t("story.fig.other_draws", lang),
         marker={"size": size["point"], "color": NEUTRAL_POINT, "opacity": 0.45},
         hoverinfo="skip",
     )
@@ -73,7 +73,7 @@ def _ternary(draws: np.ndarray, actual: np.ndarray, large: bool) -> go.Figure:
         b=[actual[1]],
         c=[actual[2]],
         mode="markers+text",
-        name=t("story.fig.this_draw"),
+        name=t("story.fig.this_draw", lang),
         text=["θ = (" + ", ".join(f"{p:.2f}" for p in actual) + ")"],
         textposition="top center",
         textfont={"size": size["font"], "color": "#111111"},
@@ -105,7 +105,7 @@ def _ternary(draws: np.ndarray, actual: np.ndarray, large: bool) -> go.Figure:
     return figure
 
 
-def _strips(draws: np.ndarray, actual: np.ndarray, large: bool) -> go.Figure:
+def _strips(draws: np.ndarray, actual: np.ndarray, large: bool, *, lang: str = "en") -> go.Figure:
     size = sizes(large)
     n_draws, n_components = draws.shape
     jitter = (np.random.default_rng(0).random(draws.shape) - 0.5) * 0.5
@@ -113,7 +113,7 @@ def _strips(draws: np.ndarray, actual: np.ndarray, large: bool) -> go.Figure:
     bars = go.Bar(
         x=classes,
         y=actual,
-        name=t("story.fig.this_draw"),
+        name=t("story.fig.this_draw", lang),
         marker={"color": [rgba(component_color(k), 0.75) for k in classes], "line": {"color": "#111111", "width": 1.5}},
         text=[f"{p:.2f}" for p in actual],
         textposition="outside",
@@ -125,7 +125,7 @@ def _strips(draws: np.ndarray, actual: np.ndarray, large: bool) -> go.Figure:
         x=(classes[np.newaxis, :] + jitter).ravel().astype(np.float32),
         y=draws.ravel().astype(np.float32),
         mode="markers",
-        name=t("story.fig.other_draws"),
+        name=t("story.fig.other_draws", lang),
         marker={"size": max(3, size["point"] - 2), "color": NEUTRAL_POINT, "opacity": 0.5},
         hoverinfo="skip",
     )
@@ -135,20 +135,22 @@ def _strips(draws: np.ndarray, actual: np.ndarray, large: bool) -> go.Figure:
         tickvals=classes,
         ticktext=[f"θ{k + 1} ({component_name(k)})" for k in classes],
         range=[-0.6, n_components - 0.4],
-        title={"text": t("story.fig.class_axis")},
+        title={"text": t("story.fig.class_axis", lang)},
     )
-    figure.update_yaxes(range=[0, 1.08], title={"text": t("story.fig.theta")}, dtick=0.2)
+    figure.update_yaxes(range=[0, 1.08], title={"text": t("story.fig.theta", lang)}, dtick=0.2)
     return figure
 
 
-def counts_figure(counts: np.ndarray, expected: np.ndarray, spread: np.ndarray, *, large: bool = False) -> go.Figure:
+def counts_figure(
+    counts: np.ndarray, expected: np.ndarray, spread: np.ndarray, *, large: bool = False, lang: str = "en"
+) -> go.Figure:
     """Drawn multinomial counts as bars, the expected counts N theta_k as marks with +-1 sd whiskers."""
     size = sizes(large)
     classes = [component_name(k) for k in range(len(counts))]
     bars = go.Bar(
         x=classes,
         y=counts,
-        name=t("story.fig.counts"),
+        name=t("story.fig.counts", lang),
         marker={
             "color": [rgba(component_color(k), 0.8) for k in range(len(counts))],
             "pattern": {"shape": list(PATTERNS[: len(counts)]) * 2},
@@ -163,7 +165,7 @@ def counts_figure(counts: np.ndarray, expected: np.ndarray, spread: np.ndarray, 
         x=classes,
         y=expected,
         mode="markers",
-        name=t("story.fig.expected"),
+        name=t("story.fig.expected", lang),
         marker={"symbol": "line-ew", "size": size["mean"] * 2.2, "line": {"color": "#111111", "width": 3}},
         error_y={"type": "data", "array": spread, "color": "#111111", "thickness": 2, "width": 10},
         hovertemplate="%{x}: expected %{y:.1f}<extra></extra>",
@@ -171,8 +173,8 @@ def counts_figure(counts: np.ndarray, expected: np.ndarray, spread: np.ndarray, 
     figure = go.Figure(data=[bars, marks])
     figure.update_layout(_layout(large))
     top = float(max(counts.max(), (expected + spread).max()))
-    figure.update_yaxes(range=[0, top * 1.18], title={"text": t("story.fig.count")})
-    figure.update_xaxes(title={"text": t("story.fig.class_axis")})
+    figure.update_yaxes(range=[0, top * 1.18], title={"text": t("story.fig.count", lang)})
+    figure.update_xaxes(title={"text": t("story.fig.class_axis", lang)})
     return figure
 
 
@@ -187,7 +189,7 @@ def samples_figure(data: LoadedData, view_settings: ViewSettings) -> go.Figure:
     return figure
 
 
-def samples_histogram(data: LoadedData, *, large: bool = False) -> go.Figure:
+def samples_histogram(data: LoadedData, *, large: bool = False, lang: str = "en") -> go.Figure:
     """One-feature data: a stacked histogram, one colour and pattern per true class."""
     x = data.X[:, 0]
     _, edges = histogram(x, density=False)
@@ -209,7 +211,7 @@ def samples_histogram(data: LoadedData, *, large: bool = False) -> go.Figure:
     figure = go.Figure(data=traces)
     figure.update_layout(_layout(large), barmode="stack", bargap=0)
     figure.update_xaxes(title={"text": data.feature_names[0]})
-    figure.update_yaxes(title={"text": t("story.fig.histogram_title")})
+    figure.update_yaxes(title={"text": t("story.fig.histogram_title", lang)})
     return figure
 
 

@@ -52,39 +52,43 @@ class Story:
     n_features: int
 
 
-def build_story(data: LoadedData, settings: DataSettings, view: ViewSettings, n_draws: int) -> Story:
+def build_story(
+    data: LoadedData, settings: DataSettings, view: ViewSettings, n_draws: int, *, lang: str = "en"
+) -> Story:
     """The figures and numbers of the three stages for synthetic ``data`` made with ``settings``."""
     if data.true_params is None or data.counts is None:
         raise ValueError("The story needs synthetic data (the truth of a real data set is unknown).")
     weights, counts = data.true_params.weights, data.counts
     draws = dirichlet_draws(settings.alpha, len(weights), n_draws, settings.data_seed + DRAWS_SEED_OFFSET)
     expected, spread = expected_counts(data.n_samples, weights)
-    samples = samples_histogram(data, large=view.large) if data.n_features == 1 else samples_figure(data, view)
+    samples = (
+        samples_histogram(data, large=view.large, lang=lang) if data.n_features == 1 else samples_figure(data, view)
+    )
     return Story(
         weights=weights,
         counts=counts,
         expected=expected,
         spread=spread,
-        dirichlet=dirichlet_figure(draws, weights, large=view.large),
-        counts_chart=counts_figure(counts, expected, spread, large=view.large),
+        dirichlet=dirichlet_figure(draws, weights, large=view.large, lang=lang),
+        counts_chart=counts_figure(counts, expected, spread, large=view.large, lang=lang),
         samples=samples,
-        table=class_table(data, expected),
+        table=class_table(data, expected, lang=lang),
         n_samples=data.n_samples,
         n_features=data.n_features,
     )
 
 
-def class_table(data: LoadedData, expected: np.ndarray) -> pd.DataFrame:
+def class_table(data: LoadedData, expected: np.ndarray, *, lang: str = "en") -> pd.DataFrame:
     """One row per class: theta_k, n_k, N theta_k, the mean, and the standard deviations along the ellipse axes."""
     params = data.true_params
     axes = np.sqrt(np.linalg.eigvalsh(params.full_covariances())[:, ::-1])
     return pd.DataFrame(
         {
-            t("story.table.class"): [component_name(k) for k in range(params.n_components)],
-            t("story.table.theta"): np.round(params.weights, 3),
-            t("story.table.count"): data.counts.astype(int),
-            t("story.table.expected"): np.round(expected, 1),
-            t("story.table.mean"): ["(" + ", ".join(f"{v:.2f}" for v in mean) + ")" for mean in params.means],
-            t("story.table.spread"): [" / ".join(f"{v:.2f}" for v in row) for row in axes],
+            t("story.table.class", lang): [component_name(k) for k in range(params.n_components)],
+            t("story.table.theta", lang): np.round(params.weights, 3),
+            t("story.table.count", lang): data.counts.astype(int),
+            t("story.table.expected", lang): np.round(expected, 1),
+            t("story.table.mean", lang): ["(" + ", ".join(f"{v:.2f}" for v in mean) + ")" for mean in params.means],
+            t("story.table.spread", lang): [" / ".join(f"{v:.2f}" for v in row) for row in axes],
         }
     )

@@ -15,7 +15,7 @@ _CONTROL_SHARE = 0.01
 _SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
-def decode_text(raw: bytes) -> tuple[str, str]:
+def decode_text(raw: bytes, *, lang: str = "en") -> tuple[str, str]:
     """The file as text and the name of its encoding; binary content raises ``UploadError``.
 
     Byte-order marks decide first (UTF-32, UTF-8, UTF-16); UTF-16 without one is recognised by
@@ -23,7 +23,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     almost anything, so a last check refuses text full of control characters.
     """
     if raw.startswith(_SPREADSHEET_MAGIC):
-        raise file_problem("spreadsheet")
+        raise file_problem("spreadsheet", lang=lang)
     for bom, codec, label in (
         (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
         (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
@@ -32,25 +32,25 @@ def decode_text(raw: bytes) -> tuple[str, str]:
         (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
     ):
         if raw.startswith(bom):
-            return _checked(_decode(raw, codec), label)
+            return _checked(_decode(raw, codec, lang=lang), label, lang=lang)
     if b"\x00" in raw:
         codec = _bomless_utf16(raw)
         if codec is None:
-            raise file_problem("not_text")
-        return _checked(_decode(raw, codec), "UTF-16")
+            raise file_problem("not_text", lang=lang)
+        return _checked(_decode(raw, codec, lang=lang), "UTF-16", lang=lang)
     for codec, label in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
         try:
-            return _checked(raw.decode(codec), label)
+            return _checked(raw.decode(codec), label, lang=lang)
         except UnicodeDecodeError:
             continue
-    raise file_problem("not_text")  # unreachable: Latin-1 decodes every byte
+    raise file_problem("not_text", lang=lang)  # unreachable: Latin-1 decodes every byte
 
 
-def _decode(raw: bytes, codec: str) -> str:
+def _decode(raw: bytes, codec: str, *, lang: str = "en") -> str:
     try:
         return raw.decode(codec)
     except UnicodeDecodeError:
-        raise file_problem("not_text") from None
+        raise file_problem("not_text", lang=lang) from None
 
 
 def _bomless_utf16(raw: bytes) -> str | None:
@@ -67,13 +67,13 @@ def _bomless_utf16(raw: bytes) -> str | None:
     return None
 
 
-def _checked(text: str, label: str) -> tuple[str, str]:
+def _checked(text: str, label: str, *, lang: str = "en") -> tuple[str, str]:
     """Refuse decoded 'text' that is mostly control characters (a binary file in disguise)."""
     text = text.lstrip("\ufeff")
     if "\x00" in text:
-        raise file_problem("not_text")
+        raise file_problem("not_text", lang=lang)
     sample = text[:65536]
     controls = sum(1 for char in sample if unicodedata.category(char) == "Cc" and char not in "\t\n\r\f\v")
     if sample and controls > _CONTROL_SHARE * len(sample):
-        raise file_problem("not_text")
+        raise file_problem("not_text", lang=lang)
     return text, label

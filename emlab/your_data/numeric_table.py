@@ -67,7 +67,7 @@ class ParsedTable:
 
 
 def numeric_table(
-    filename: str, rows: list[list[str]], row_numbers: np.ndarray, names: list[str], **how
+    filename: str, rows: list[list[str]], row_numbers: np.ndarray, names: list[str], *, lang: str = "en", **how
 ) -> ParsedTable:
     """Split the rows into numeric columns (kept, with notes) and text columns (listed)."""
     width = len(names)
@@ -81,18 +81,18 @@ def numeric_table(
         if filled == 0 or np.count_nonzero(~np.isnan(values)) <= filled / 2:
             skipped.append(name)
             continue
-        notes.extend(_cell_notes(name, values, is_text, cells[index], row_numbers))
+        notes.extend(_cell_notes(name, values, is_text, cells[index], row_numbers, lang=lang))
         values[~np.isfinite(values)] = np.nan
         numeric[name] = values
     if not numeric:
-        raise file_problem("no_numeric", names=quote_list(skipped))
-    notes.extend(_limit_notes(how["n_rows_in_file"], how["n_columns_in_file"], len(numeric)))
+        raise file_problem("no_numeric", names=quote_list(skipped), lang=lang)
+    notes.extend(_limit_notes(how["n_rows_in_file"], how["n_columns_in_file"], len(numeric), lang=lang))
     data = pd.DataFrame(numeric)
     row_like = [name for name in data.columns if _counts_rows(data[name].to_numpy())]
     if len(row_like) == len(data.columns):
         row_like = []
     if row_like:
-        notes.append(t("upload.note.row_number", names=quote_list(row_like)))
+        notes.append(t("upload.note.row_number", lang, names=quote_list(row_like)))
     return ParsedTable(
         filename=filename,
         data=data,
@@ -103,7 +103,7 @@ def numeric_table(
     )
 
 
-def _cell_notes(name, values, is_text, cells, row_numbers) -> list[str]:
+def _cell_notes(name, values, is_text, cells, row_numbers, *, lang: str = "en") -> list[str]:
     notes = []
     if is_text.any():
         first = int(np.flatnonzero(is_text)[0])
@@ -111,27 +111,30 @@ def _cell_notes(name, values, is_text, cells, row_numbers) -> list[str]:
         notes.append(
             t(
                 "upload.note.text_cells",
+                lang,
                 name=quote(name),
                 count=int(is_text.sum()),
                 example=quote(example),
                 row=int(row_numbers[first]) + 1,
-                hint=t("upload.note.decimal_hint", example=quote(example)) if DECIMAL_COMMA.match(example) else "",
+                hint=t("upload.note.decimal_hint", lang, example=quote(example))
+                if DECIMAL_COMMA.match(example)
+                else "",
             )
         )
     infinite = int(np.isinf(values).sum())
     if infinite:
-        notes.append(t("upload.note.infinite", name=quote(name), count=infinite))
+        notes.append(t("upload.note.infinite", lang, name=quote(name), count=infinite))
     return notes
 
 
-def _limit_notes(n_rows: int, n_columns: int, n_numeric: int) -> list[str]:
+def _limit_notes(n_rows: int, n_columns: int, n_numeric: int, *, lang: str = "en") -> list[str]:
     notes = []
     if n_rows > MAX_ROWS:
-        notes.append(t("upload.note.rows_sampled", rows=n_rows, max_rows=MAX_ROWS))
+        notes.append(t("upload.note.rows_sampled", lang, rows=n_rows, max_rows=MAX_ROWS))
     if n_columns > MAX_COLUMNS:
-        notes.append(t("upload.note.columns_cut", columns=n_columns, max_columns=MAX_COLUMNS))
+        notes.append(t("upload.note.columns_cut", lang, columns=n_columns, max_columns=MAX_COLUMNS))
     if n_numeric > n_rows:
-        notes.append(t("upload.note.more_columns", columns=n_numeric, rows=n_rows))
+        notes.append(t("upload.note.more_columns", lang, columns=n_numeric, rows=n_rows))
     return notes
 
 

@@ -19,12 +19,12 @@ class UploadError(ValueError):
         self.code = code
 
 
-def file_problem(code: str, **values) -> UploadError:
-    return UploadError(code, t(f"upload.problem.{code}", **values))
+def file_problem(code: str, *, lang: str = "en", **values) -> UploadError:
+    return UploadError(code, t(f"upload.problem.{code}", lang, **values))
 
 
-def selection_problem(code: str, **values) -> UploadError:
-    return UploadError(code, t(f"upload.select.{code}", **values))
+def selection_problem(code: str, *, lang: str = "en", **values) -> UploadError:
+    return UploadError(code, t(f"upload.select.{code}", lang, **values))
 
 
 def quote(text: str) -> str:

@@ -28,22 +28,24 @@ class SelectionSummary:
         return self.n_rows - self.n_complete
 
 
-def selection_summary(table: ParsedTable, columns, standardise: bool = False) -> SelectionSummary:
+def selection_summary(table: ParsedTable, columns, standardise: bool = False, *, lang: str = "en") -> SelectionSummary:
     """How many rows are complete in ``columns`` and what the student should be warned about."""
     chosen = table.data[list(columns)]
     complete = chosen.dropna()
     warnings = []
     if len(columns) and 2 <= len(complete) < 5 * len(columns):
-        warnings.append(t("upload.warn.few_rows", complete=len(complete), columns=len(columns)))
+        warnings.append(t("upload.warn.few_rows", lang, complete=len(complete), columns=len(columns)))
     spreads = complete.std(ddof=0) if len(complete) else pd.Series(dtype=float)
-    warnings.extend(t("upload.warn.constant", name=quote(name)) for name, spread in spreads.items() if spread == 0)
+    warnings.extend(
+        t("upload.warn.constant", lang, name=quote(name)) for name, spread in spreads.items() if spread == 0
+    )
     positive = spreads[spreads > 0]
     if not standardise and len(positive) >= 2 and positive.max() > 100 * positive.min():
-        warnings.append(t("upload.warn.scales", low=f"{positive.min():.3g}", high=f"{positive.max():.3g}"))
+        warnings.append(t("upload.warn.scales", lang, low=f"{positive.min():.3g}", high=f"{positive.max():.3g}"))
     return SelectionSummary(len(chosen), len(complete), tuple(warnings))
 
 
-def build_dataset(table: ParsedTable, columns, standardise: bool = False) -> DataSet:
+def build_dataset(table: ParsedTable, columns, standardise: bool = False, *, lang: str = "en") -> DataSet:
     """The complete rows of the chosen columns as a data set EM can fit.
 
     Parameters
@@ -67,15 +69,15 @@ def build_dataset(table: ParsedTable, columns, standardise: bool = False) -> Dat
     """
     columns = list(columns)
     if not columns:
-        raise selection_problem("none")
+        raise selection_problem("none", lang=lang)
     if len(columns) > MAX_FEATURES:
-        raise selection_problem("too_many", count=len(columns), max_features=MAX_FEATURES)
+        raise selection_problem("too_many", count=len(columns), max_features=MAX_FEATURES, lang=lang)
     for name in columns:
         if name not in table.data.columns:
-            raise selection_problem("unknown", name=quote(str(name)))
+            raise selection_problem("unknown", name=quote(str(name)), lang=lang)
     X = table.data[columns].dropna().to_numpy(dtype=float, copy=True)
     if len(X) < 2:
-        raise selection_problem("too_few_rows", complete=len(X))
+        raise selection_problem("too_few_rows", complete=len(X), lang=lang)
     names = tuple(columns)
     name = table.filename
     if standardise:

@@ -44,7 +44,7 @@ DEFAULTS: dict[str, Any] = {KEYS.table: None, KEYS.problem: "", KEYS.content_has
 State = MutableMapping[str, Any]
 
 
-def read_file(state: State, raw: bytes, filename: str) -> None:
+def read_file(state: State, raw: bytes, filename: str, *, lang: str = "en") -> None:
     """Read ``raw`` and keep the table (or the problem); the column choice restarts from the file's default.
 
     The choice is set here through session state (not as the widget's ``default``) so the browser
@@ -52,7 +52,7 @@ def read_file(state: State, raw: bytes, filename: str) -> None:
     """
     state[KEYS.content_hash] = content_hash(raw)
     try:
-        table = parse_csv(raw, filename)
+        table = parse_csv(raw, filename, lang=lang)
     except UploadError as problem:
         state[KEYS.table], state[KEYS.problem] = None, str(problem)
         return
@@ -60,13 +60,13 @@ def read_file(state: State, raw: bytes, filename: str) -> None:
     state[KEYS.columns] = list(table.default_columns)
 
 
-def file_changed(state: State) -> None:
+def file_changed(state: State, *, lang: str = "en") -> None:
     """The uploader's callback: read the new file, or forget the old one when it was removed."""
     uploaded = state.get(KEYS.file)
     if uploaded is None:
         forget(state)
     else:
-        read_file(state, uploaded.getvalue(), uploaded.name)
+        read_file(state, uploaded.getvalue(), uploaded.name, lang=lang)
 
 
 def forget(state: State) -> None:
@@ -84,14 +84,14 @@ def selection_id(state: State, columns, standardise: bool) -> str:
     return dataset_id(state[KEYS.content_hash], columns, standardise)
 
 
-def use_selection(state: State) -> None:
+def use_selection(state: State, *, lang: str = "en") -> None:
     """Hand the chosen columns to the other pages (the button is only drawn for a valid choice)."""
     table: ParsedTable | None = state[KEYS.table]
     columns, standardise = chosen_columns(state)
     if table is None:
         return
     try:
-        dataset = build_dataset(table, columns, standardise)
+        dataset = build_dataset(table, columns, standardise, lang=lang)
     except UploadError:
         return
     state[SESSION.uploaded_dataset] = dataset

@@ -63,7 +63,7 @@ __all__ = [
 ]
 
 
-def parse_csv(raw: bytes, filename: str = "upload.csv") -> ParsedTable:
+def parse_csv(raw: bytes, filename: str = "upload.csv", *, lang: str = "en") -> ParsedTable:
     """Read an uploaded file as a CSV table of numbers.
 
     Parameters
@@ -85,22 +85,22 @@ def parse_csv(raw: bytes, filename: str = "upload.csv") -> ParsedTable:
     """
     filename = clean_name(filename) or "upload.csv"
     if len(raw) > MAX_UPLOAD_BYTES:
-        raise file_problem("too_big", size=len(raw), max_mb=MAX_UPLOAD_MB, max_bytes=MAX_UPLOAD_BYTES)
-    text, encoding = decode_text(raw)
+        raise file_problem("too_big", size=len(raw), max_mb=MAX_UPLOAD_MB, max_bytes=MAX_UPLOAD_BYTES, lang=lang)
+    text, encoding = decode_text(raw, lang=lang)
     if not text.strip():
-        raise file_problem("empty")
+        raise file_problem("empty", lang=lang)
     delimiter = detect_delimiter(text)
     try:
         head, n_rows_in_file, n_columns_in_file = survey(text, delimiter)
     except csv.Error as error:  # e.g. a stray quote makes one field longer than csv's limit
-        raise file_problem("unreadable", detail=str(error)) from None
+        raise file_problem("unreadable", detail=str(error), lang=lang) from None
     if n_rows_in_file == 0:  # only quotes, separators and blanks
-        raise file_problem("empty")
+        raise file_problem("empty", lang=lang)
     decimal_comma = delimiter != "," and uses_decimal_comma(head)
     header = has_header(head, decimal_comma)
     names = column_names(head[0] if header else [], n_columns_in_file)
     n_data_in_file = n_rows_in_file - int(header)
-    _check_row_count(n_data_in_file, names)
+    _check_row_count(n_data_in_file, names, lang=lang)
     keep = _sample_rows(n_data_in_file)
     return numeric_table(
         filename,
@@ -113,14 +113,15 @@ def parse_csv(raw: bytes, filename: str = "upload.csv") -> ParsedTable:
         has_header=header,
         n_rows_in_file=n_data_in_file,
         n_columns_in_file=n_columns_in_file,
+        lang=lang,
     )
 
 
-def _check_row_count(n_data_rows: int, names: list[str]) -> None:
+def _check_row_count(n_data_rows: int, names: list[str], *, lang: str = "en") -> None:
     if n_data_rows == 0:
-        raise file_problem("header_only", names=quote_list(names))
+        raise file_problem("header_only", names=quote_list(names), lang=lang)
     if n_data_rows == 1:
-        raise file_problem("single_row")
+        raise file_problem("single_row", lang=lang)
 
 
 def _sample_rows(n_rows: int) -> np.ndarray:
@@ -131,14 +132,15 @@ def _sample_rows(n_rows: int) -> np.ndarray:
     return np.sort(rng.choice(n_rows, size=MAX_ROWS, replace=False))
 
 
-def how_it_was_read(table: ParsedTable) -> str:
+def how_it_was_read(table: ParsedTable, *, lang: str = "en") -> str:
     """One sentence on how the file was read: rows, columns, encoding, separator, decimals, header."""
     return t(
         "upload.read_as",
+        lang,
         rows=table.n_rows_in_file,
         columns=table.n_columns_in_file,
         encoding=table.encoding,
         delimiter=DELIMITERS.get(table.delimiter, repr(table.delimiter)),
-        decimal=t("upload.read_as.decimal") if table.decimal_comma else "",
-        header=t("upload.read_as.header") if table.has_header else t("upload.read_as.no_header"),
+        decimal=t("upload.read_as.decimal", lang) if table.decimal_comma else "",
+        header=t("upload.read_as.header", lang) if table.has_header else t("upload.read_as.no_header", lang),
     )

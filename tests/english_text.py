@@ -1,0 +1,88 @@
+"""Helpers for the Chinese-page tests: every string a page shows, and the catalogue's English sentences.
+
+:func:`shown_strings` collects every string field of every element an AppTest run drew (text,
+markdown, labels, help texts, options, metric values, table cells) and, for charts, every string
+in the plotly JSON (titles, axis titles, legend names, hover templates, slider labels, buttons).
+:func:`english_sentences` gives the catalogue's English entries that are sentences (letters and
+at least :data:`MIN_WORDS` words), cut at their format placeholders and line breaks, so a
+fragment that still shows in ``lang=zh`` is English a student would read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from streamlit.testing.v1 import AppTest
+
+from emlab.shared.text import CATALOGUES
+
+MIN_WORDS = 3
+# Cut points: str.format and plotly placeholders, HTML line breaks, Markdown/LaTeX code spans.
+_CUTS = re.compile(r"%?\{[^{}]*\}|<br>|\n|`[^`]*`|\$[^$]*\$")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def english_sentences(min_words: int = MIN_WORDS) -> dict[str, str]:
+    """English fragment -> its catalogue key, for every fragment of ``min_words`` words or more.
+
+    An entry whose Chinese text is the same as its English one (a name kept as it is) is skipped.
+    """
+    english, chinese = CATALOGUES["en"], CATALOGUES["zh"]
+    fragments: dict[str, str] = {}
+    for key, template in english.items():
+        if chinese.get(key) == template:
+            continue
+        for piece in _CUTS.split(template):
+            piece = piece.strip(" .,:;()*_-")
+            if len(_WORD.findall(piece)) >= min_words:
+                fragments.setdefault(piece, key)
+    return fragments
+
+
+def _proto_strings(message) -> Iterator[str]:
+    for _field, value in message.ListFields():
+        single = isinstance(value, (str, bytes, int, float)) or hasattr(value, "ListFields")
+        values = [value] if single else value
+        for item in values:
+            if isinstance(item, str):
+                yield item
+            elif hasattr(item, "ListFields"):
+                yield from _proto_strings(item)
+
+
+def _json_strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def _nodes(node) -> Iterator:
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _nodes(child)
+
+
+def shown_strings(at: AppTest) -> list[str]:
+    """Every string the run drew: element fields, widget labels/help/options, and chart JSON."""
+    strings: list[str] = []
+    for node in _nodes(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is None or not hasattr(proto, "ListFields"):
+            continue
+        if getattr(node, "type", None) == "plotly_chart":
+            strings.extend(_json_strings(json.loads(proto.spec)))
+        strings.extend(string for string in _proto_strings(proto) if not string.startswith('{"data"'))
+    return strings
+
+
+def english_left(at: AppTest) -> dict[str, str]:
+    """The catalogue's English fragments (-> key) that still show on the page."""
+    shown = "\n".join(shown_strings(at))
+    return {fragment: key for fragment, key in english_sentences().items() if fragment in shown}
