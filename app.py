@@ -12,9 +12,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from emlab.playground import slides
 from emlab.playground.export import data_csv, history_csv, history_json, settings_dict, standalone_html
 from emlab.playground.keys import KEYS
 from emlab.playground.model import Playground, build_playground
+from emlab.playground.slides import SLIDE_SIZES
+from emlab.playground.slides_export import EXPORT_FILES, EXPORT_SPEEDS, export_animation
 from emlab.playground.tables import markdown_table
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data, cached_history, load_chosen_data
 from emlab.shared.controls import data_controls, kept_result, model_controls, remember, view_controls
@@ -27,6 +30,12 @@ from gmm_core import EMState
 PAGE = "playground"
 # Fewer samples than this per component leave EM fitting noise: say so (it still runs).
 FEW_SAMPLES_PER_COMPONENT = 5
+JSON, HTML = "application/json", "text/html"
+SLIDES_CHOICES = {
+    "kind": (EXPORT_FILES, KEYS.slides_kind),
+    "size": (SLIDE_SIZES, KEYS.slides_size),
+    "speed": (EXPORT_SPEEDS, KEYS.slides_speed),
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,7 +156,7 @@ def show_summary(result: Playground, *, lang: str = "en") -> None:
 def show_downloads(shown: Shown, *, lang: str = "en") -> None:
     """Four downloads, each built only when clicked (``data`` is a callable) and without a rerun."""
     st.subheader(t("play.downloads", lang))
-    names = shown.data.feature_names
+    names, figure = shown.data.feature_names, shown.result.figure
     downloads = (
         ("data", lambda: data_csv(shown.data, shown.result.summary.labels), "em_lab_data.csv", "text/csv", "table"),
         ("history_csv", lambda: history_csv(shown.history, names), "em_lab_history.csv", "text/csv", "timeline"),
@@ -155,16 +164,10 @@ def show_downloads(shown: Shown, *, lang: str = "en") -> None:
             "history_json",
             lambda: history_json(shown.history, names, shown.settings),
             "em_lab_history.json",
-            "application/json",
+            JSON,
             "data_object",
         ),
-        (
-            "html",
-            lambda: standalone_html(shown.result.figure, t("play.title", lang)),
-            "em_lab_animation.html",
-            "text/html",
-            "movie",
-        ),
+        ("html", lambda: standalone_html(figure, t("play.title", lang), lang), "em_lab_animation.html", HTML, "movie"),
     )
     for column, (name, build, file_name, mime, icon) in zip(st.columns(len(downloads)), downloads, strict=True):
         column.download_button(
@@ -178,6 +181,40 @@ def show_downloads(shown: Shown, *, lang: str = "en") -> None:
             key=KEYS.download(name),
         )
     st.caption(t("play.share", lang))
+    show_slides_export(shown, lang)
+
+
+def show_slides_export(shown: Shown, lang: str) -> None:
+    """The animation as a GIF or MP4 for slides: drawn on click with a progress bar, then offered."""
+    st.subheader(t("slides.header", lang))
+    kind, size, speed = (
+        column.radio(
+            t(f"slides.{name}", lang), options, format_func=lambda o, n=name: t(f"slides.{n}.{o}", lang), key=key
+        )
+        for column, (name, (options, key)) in zip(st.columns(3), SLIDES_CHOICES.items(), strict=True)
+    )
+    if slides.find_chromium() is None:
+        st.warning(t("slides.no_chromium", lang))
+        return
+    figure, wanted = shown.result.figure, (repr(shown.settings), lang, kind, size, speed)
+    if st.button(t("slides.make", lang), help=t("slides.make.help", lang), key=KEYS.slides_make):
+        bar = st.progress(0.0, text=t("slides.progress", lang, done=0, total=len(figure.frames)))
+
+        def report(done: int, total: int) -> None:
+            bar.progress(done / max(total, 1), t("slides.progress", lang, done=done, total=total))
+
+        result = export_animation(figure, kind, size, frame_ms=EXPORT_SPEEDS[speed], progress=report, lang=lang)
+        bar.empty()
+        if result.busy or result.error:
+            st.warning(t("slides.busy", lang) if result.busy else result.error)
+        else:
+            st.session_state[KEYS.slides_file] = (wanted, result.data)
+    made, data = st.session_state.get(KEYS.slides_file, (None, b""))
+    if made == wanted:
+        st.caption(t("slides.ready", lang, frames=len(figure.frames), megabytes=len(data) / 1e6))
+        name, mime = EXPORT_FILES[kind]
+        label = t(f"slides.download.{kind}", lang)
+        st.download_button(label, data, name, mime, on_click="ignore", key=KEYS.download("slides"))
 
 
 main()

@@ -19,6 +19,7 @@ from emlab.shared.pipeline import LoadedData
 from gmm_core import EMState
 
 HTML_CONFIG = {"displaylogo": False, "responsive": True}
+HTML_LANGUAGES = {"en": "en", "zh": "zh-Hans"}  # our language codes as HTML's lang attribute
 
 
 def data_csv(data: LoadedData, fitted_labels: np.ndarray | None = None) -> bytes:
@@ -95,10 +96,11 @@ def settings_dict(*settings) -> dict:
     return {type(value).__name__: asdict(value) for value in settings}
 
 
-def standalone_html(figure: go.Figure, title: str) -> bytes:
+def standalone_html(figure: go.Figure, title: str, lang: str = "en") -> bytes:
     """The figure as one HTML file with plotly.js inside: it plays offline, in any browser.
 
-    The animation waits for the Play button (no autoplay), as on the page.
+    The animation waits for the Play button (no autoplay), as on the page. ``lang`` is the
+    page's language (the figure is already built in it), declared on ``<html>`` for the browser.
     """
     buffer = io.StringIO()
     figure.write_html(
@@ -111,4 +113,5 @@ def standalone_html(figure: go.Figure, title: str) -> bytes:
         default_height=figure.layout.height or 660,
     )
     page = buffer.getvalue().replace("<head>", f"<head><title>{html.escape(title)}</title>", 1)
+    page = page.replace("<html>", f'<html lang="{HTML_LANGUAGES.get(lang, "en")}">', 1)
     return page.encode()

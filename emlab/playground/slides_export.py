@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from emlab.playground.frames import PLAY_SPEEDS
 from emlab.playground.slides import (
     DEFAULT_FRAME_MS,
     ChromiumNotFoundError,
@@ -38,6 +39,9 @@ from emlab.playground.slides import (
 EXPORT_LOCK = threading.Lock()
 PROGRESS_POLL_S = 0.2
 EXPORT_KINDS = {"gif": gif_bytes, "mp4": mp4_bytes}
+EXPORT_FILES = {"gif": ("em_lab_animation.gif", "image/gif"), "mp4": ("em_lab_animation.mp4", "video/mp4")}
+# The speeds offered: the Playground's own Play and Slow buttons (ms per half-step).
+EXPORT_SPEEDS = {name: frame_ms for name, (frame_ms, _) in PLAY_SPEEDS.items()}
 
 
 @dataclass(frozen=True)
