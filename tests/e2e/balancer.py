@@ -225,6 +225,8 @@ class NetworkLog:
     http_bytes: int = 0
     websocket_bytes: int = 0
     content_encodings: dict[str, str] = field(default_factory=dict)
+    bytes_by_url: dict[str, int] = field(default_factory=dict)
+    _urls: dict[str, str] = field(default_factory=dict)
 
     def attach(self, context, page) -> NetworkLog:
         cdp = context.new_cdp_session(page)
@@ -250,6 +252,7 @@ class NetworkLog:
             self.http_responses.append((response["url"], replica))
         encoding = self._header(response.get("headers", {}), "content-encoding")
         self.content_encodings[response["url"]] = encoding or ""
+        self._urls[event["requestId"]] = response["url"]
 
     def _handshake(self, event):
         self.websocket_replicas.append(self._header(event["response"].get("headers", {}), REPLICA_HEADER) or "?")
@@ -259,7 +262,15 @@ class NetworkLog:
         self.websockets_closed += 1
 
     def _finished(self, event):
-        self.http_bytes += int(event.get("encodedDataLength", 0))
+        size = int(event.get("encodedDataLength", 0))
+        self.http_bytes += size
+        url = self._urls.get(event["requestId"], "")
+        self.bytes_by_url[url] = self.bytes_by_url.get(url, 0) + size
+
+    def text_asset_bytes(self) -> int:
+        """Bytes of the JavaScript, CSS and HTML this tab downloaded (what compression can shrink)."""
+        kinds = (".js", ".css", ".html", "/")
+        return sum(size for url, size in self.bytes_by_url.items() if url.split("?")[0].endswith(kinds))
 
     def _frame(self, event):
         payload = event["response"].get("payloadData", "")

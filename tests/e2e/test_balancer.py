@@ -27,7 +27,7 @@ from tests.e2e.test_classroom import FIGURE_FINGERPRINT
 
 pytestmark = pytest.mark.e2e
 
-STUDENTS = 6
+STUDENTS = 20
 REPLICAS = 3
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "two_clusters.csv"
 FILE_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
@@ -238,13 +238,18 @@ def test_a_replica_killed_mid_lecture(lecture, cluster):
             assert student.page.evaluate(FIGURE_FINGERPRINT) == student.fingerprint, "the URL restores the figure"
             assert_no_exception(student.page)
 
-        # An upload after the move goes to the new replica and works.
+        # An upload after the move, from the same tab (sidebar link, no reload), reaches the replica
+        # that now holds the session: the affinity cookie was re-set with the new websocket.
         first = moved[0]
-        first.page.goto(f"{cluster.url}/Your_own_data", wait_until="domcontentloaded")
-        wait_for_app(first.page)
+        new_replica = first.network.websocket_replicas[-1]
+        assert {c["name"]: c["value"] for c in first.context.cookies()}[AFFINITY_COOKIE] == new_replica
+        sidebar_link("Your own data")(first)
+        first.page.wait_for_timeout(300)
+        settled(first)
         upload(first)
         shows_read_file(first)
-        assert first.network.http_replicas[-1] == first.network.websocket_replicas[-1] != victim
+        uploads = [name for url, name in first.network.http_responses if "/_stcore/upload_file" in url]
+        assert uploads[-1] == new_replica != victim, (uploads, new_replica)
         screenshot(first.page, "balancer_after_move_upload")
 
         for student in stayed:
@@ -258,12 +263,14 @@ def test_a_replica_killed_mid_lecture(lecture, cluster):
         assert stayed[0].network.websockets_closed == 0
 
         cluster.wait_for_status(victim, "UP", timeout=90)
+        time.sleep(0.5)  # the watcher polls every 0.2 s
     finally:
         watcher.stop()
     down = [at - killed_at for at, name, status in watcher.changes if name == victim and status == "DOWN"]
     up = [at - killed_at for at, name, status in watcher.changes if name == victim and status == "UP"]
     assert down, f"HAProxy never marked {victim} down: {watcher.changes}"
-    assert up and up[-1] > down[0], f"HAProxy never marked {victim} up again: {watcher.changes}"
+    up = [at for at in up if down and at > down[0]]
+    assert up, f"HAProxy never marked {victim} up again: {watcher.changes}"
     assert all(name == victim for _, name, status in watcher.changes if status != "UP")
     times = sorted(recovered.values())
     write_report(
@@ -273,7 +280,7 @@ def test_a_replica_killed_mid_lecture(lecture, cluster):
             "recovery_seconds": [round(value, 1) for value in times],
             "reloaded_students": reloaded,
             "marked_down_after_s": round(down[0], 1),
-            "marked_up_after_s": round(up[-1], 1),
+            "marked_up_after_s": round(up[0], 1),
         },
     )
     assert times[-1] < RECOVERY_BOUND_S + 60
@@ -297,6 +304,8 @@ def first_open(browser, url: str, charts: int) -> NetworkLog:
 
 @pytest.mark.parametrize(("path", "charts"), [("", 1), ("Your_own_data", 0)], ids=["Playground", "Your_own_data"])
 def test_first_open_downloads_far_fewer_bytes_through_the_balancer(browser, cluster, path, charts):
+    for name in cluster.status():
+        cluster.wait_for_status(name, "UP", timeout=90)
     direct = first_open(browser, f"{cluster.replica_url('r1')}/{path}", charts)
     balanced = first_open(browser, f"{cluster.url}/{path}", charts)
     scripts = [url for url in balanced.content_encodings if url.endswith(".js")]
@@ -304,9 +313,17 @@ def test_first_open_downloads_far_fewer_bytes_through_the_balancer(browser, clus
     assert not any(direct.content_encodings[url] == "gzip" for url in direct.content_encodings if url.endswith(".js"))
     write_report(
         f"first_open_bytes_{path or 'Playground'}",
-        {"direct_http": direct.http_bytes, "balancer_http": balanced.http_bytes, "websocket": balanced.websocket_bytes},
+        {
+            "direct_http": direct.http_bytes,
+            "balancer_http": balanced.http_bytes,
+            "direct_js_css_html": direct.text_asset_bytes(),
+            "balancer_js_css_html": balanced.text_asset_bytes(),
+            "websocket": balanced.websocket_bytes,
+        },
     )
-    assert balanced.http_bytes < 0.5 * direct.http_bytes, (balanced.http_bytes, direct.http_bytes)
+    # HAProxy's built-in compressor (SLZ) trades ratio for speed: JavaScript shrinks to ~45%.
+    assert balanced.text_asset_bytes() < 0.5 * direct.text_asset_bytes()
+    assert balanced.http_bytes < 0.6 * direct.http_bytes, (balanced.http_bytes, direct.http_bytes)
 
 
 def test_an_upload_works_after_a_move_even_without_a_shared_cookie_secret(browser, cluster, app_url):
