@@ -89,20 +89,25 @@ COUNTS = """() => {
     svg: charts.reduce((n, gd) => n + nodes(gd), 0),
   };
 }"""
-# A click on a Streamlit button (JS click, timed in the page) until the app has run and settled again.
-CLICK_UNTIL_SETTLED = """async (selector) => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return await new Promise(resolve => {
-    let running = false;
-    const t0 = performance.now();
-    const observer = new MutationObserver(() => {
-      const state = app.getAttribute('data-test-script-state');
-      if (state !== 'notRunning') running = true;
-      else if (running) { observer.disconnect(); resolve(performance.now() - t0); }
-    });
-    observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-    document.querySelector(selector).click();
-  });
+# Every websocket message's arrival time, so "settled" can be read off the last message of a rerun
+# (the script-state attribute may never show "running" for a rerun faster than one React commit).
+RECORD_MESSAGES = """(() => {
+  const Native = window.WebSocket;
+  window.__messages = [];
+  window.WebSocket = function (...args) {
+    const socket = new Native(...args);
+    socket.addEventListener('message', () => window.__messages.push(performance.now()));
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();"""
+CLICK = """(selector) => { window.__t0 = performance.now(); document.querySelector(selector).click(); }"""
+# Settled: a message came after the click, none for 500 ms since, and the script is not running.
+SETTLED = """() => {
+  const last = window.__messages[window.__messages.length - 1];
+  const state = document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state');
+  return last > window.__t0 && performance.now() - last > 500 && state === 'notRunning';
 }"""
 # Remember the chart's _fullData, then time from the next keydown or click to a new, drawn _fullData.
 ARM_REDRAW = """(chart) => {
@@ -261,6 +266,7 @@ def warm_up(browser, target: Target) -> None:
 
 def opened(browser, url: str, charts: int):
     context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(RECORD_MESSAGES)
     page = context.new_page()
     page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
     wait_drawn(page, charts)
@@ -296,8 +302,9 @@ def measure_clicks(browser, base: str, floor_url: str, clicks: int, playground: 
             contexts.append(play_context)
             slider = play_page.locator('.st-key-n input[type="range"]').first
         for index in range(clicks):
-            found["floor"].append(floor_page.evaluate(CLICK_UNTIL_SETTLED, ".st-key-floor_button button") / 1000)
-            wait_drawn(floor_page, 1)
+            floor_page.evaluate(CLICK, ".st-key-floor_button button")
+            floor_page.wait_for_function(SETTLED, polling=50, timeout=TIMEOUT_MS)
+            found["floor"].append(floor_page.evaluate("() => (window.__messages.at(-1) - window.__t0) / 1000"))
             if step:
                 key = ("e_step", "m_step")[index % 2]
                 button = f".st-key-{key} button"
@@ -425,6 +432,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3, help="interleaved loads of every page (default 3)")
     parser.add_argument("--clicks", type=int, default=8, help="clicks per click measurement (default 8)")
     parser.add_argument("--frames", type=int, default=16, help="Play frames recorded per animation (Slow: half)")
+    parser.add_argument("--skip-pages", action="store_true", help="only clicks and Play, no page loads")
     args = parser.parse_args()
     wanted = [part for part in args.pages.split(",") if part]
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -442,15 +450,16 @@ def main() -> int:
             targets = [Target(name, f"{base}/{path}") for name, path in pages]
             for target in [floor, *targets]:
                 warm_up(browser, target)
-            for _ in range(args.repeats):
+            for _ in range(0 if args.skip_pages else args.repeats):
                 for target in targets:
                     measure_open(browser, floor)
                     try:
                         measure_open(browser, target)
                     except PlaywrightTimeout:
                         report.missed.append(f"{target.name}: not drawn within {TIMEOUT_MS / 1000:.0f} s")
-            page_table(report, floor, targets)
-            report.flush()
+            if not args.skip_pages:
+                page_table(report, floor, targets)
+                report.flush()
             names = [name for name, _ in pages]
             if STEP_PAGE in names or PLAYGROUND in names:
                 try:
