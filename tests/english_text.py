@@ -82,7 +82,25 @@ def shown_strings(at: AppTest) -> list[str]:
     return strings
 
 
+def english_labels() -> dict[str, str]:
+    """English entry -> key, for the short entries without placeholders (labels, legend names, titles).
+
+    Two words at least: a single English word in a chart is as often one of plotly's own values
+    (``"start"``, ``"points"``) as a label.
+    """
+    english, chinese = CATALOGUES["en"], CATALOGUES["zh"]
+    return {
+        text: key
+        for key, text in english.items()
+        if "{" not in text and chinese.get(key) != text and len(_WORD.findall(text)) >= 2
+    }
+
+
 def english_left(at: AppTest) -> dict[str, str]:
-    """The catalogue's English fragments (-> key) that still show on the page."""
-    shown = "\n".join(shown_strings(at))
-    return {fragment: key for fragment, key in english_sentences().items() if fragment in shown}
+    """The catalogue's English (-> key) that still shows on the page: a sentence anywhere, or a whole label."""
+    strings = shown_strings(at)
+    shown = "\n".join(strings)
+    left = {fragment: key for fragment, key in english_sentences().items() if fragment in shown}
+    labels = english_labels()
+    left.update({string: labels[string] for string in strings if string in labels})
+    return left

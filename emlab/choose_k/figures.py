@@ -136,7 +136,7 @@ def winner_figure(comparison: ModelComparison, data: LoadedData, view: ViewSetti
     state = comparison.winner_state
     if data.n_features == 1:
         return one_feature_figure(data, state.params, large=view.large, lang=lang)
-    figure = state_figure(state, data, view, rows=shown_rows(data.n_samples))
+    figure = state_figure(state, data, view, rows=shown_rows(data.n_samples), lang=lang)
     figure.update_layout(height=560 if view.large else 520, margin={"t": 30})
     return figure
 

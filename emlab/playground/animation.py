@@ -243,12 +243,12 @@ def _scatter_scene(
 
     static = [*point_traces(points, np.zeros((0, len(points)), dtype=np.uint8), large=large)]
     if view_settings.show_truth:
-        static += truth_traces(data.true_params, view, large=large)
+        static += truth_traces(data.true_params, view, large=large, lang=lang)
     first_means, first_covariances = geometry[0]
     component_traces = [
         *ellipse_traces(first_means, first_covariances, large=large),
         *_trail_traces(_trail(means_by_params, 0), large),
-        mean_trace(first_means, large=large).update(showlegend=False, textfont_shadow=LABEL_OUTLINE),
+        mean_trace(first_means, large=large, lang=lang).update(showlegend=False, textfont_shadow=LABEL_OUTLINE),
     ]
 
     def parameter_update(index: int) -> list[dict]:
@@ -269,7 +269,7 @@ def _scatter_scene(
         points=points,
         component_traces=component_traces,
         parameter_update=parameter_update,
-        legend=[*legend_entries(n_components, large=large), _trail_legend_entry(large, lang=lang)],
+        legend=[*legend_entries(n_components, large=large, lang=lang), _trail_legend_entry(large, lang=lang)],
         layout=base_layout(x_range, y_range, view.x_title, view.y_title, large=large, height=_height(large)),
     )
 

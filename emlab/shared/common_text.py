@@ -59,6 +59,10 @@ EN = {
     "anim.ll_clipped": "iteration 1: {value}<br>(the starting guess,<br>far below the panel)",
     "anim.ll_y": "mean log-likelihood",
     "anim.mixture": "mixture density",
+    "fig.truth": "true components ({level})",
+    "fig.ellipse": "{level} ellipse",
+    "fig.means": "means",
+    "fig.mean_hover": "mean (%{x:.3g}, %{y:.3g})",
 }
 
 EN.update(

@@ -61,6 +61,10 @@ ZH = {
     "anim.ll_clipped": "第 1 次迭代：{value}<br>（初始猜测，<br>远低于图框）",
     "anim.ll_y": "平均对数似然",
     "anim.mixture": "混合密度",
+    "fig.truth": "真实分量（{level}）",
+    "fig.ellipse": "{level} 椭圆",
+    "fig.means": "均值",
+    "fig.mean_hover": "均值 (%{x:.3g}, %{y:.3g})",
     # Navigation
     "nav.playground": "演练场",
     "nav.step": "逐步执行 EM",

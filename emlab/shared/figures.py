@@ -25,6 +25,7 @@ from emlab.shared.style import (
     rgba,
     sizes,
 )
+from emlab.shared.text import t
 from gmm_core import (
     GMMParams,
     ellipse_outlines,
@@ -162,7 +163,7 @@ def ellipse_traces(means: np.ndarray, covariances: np.ndarray, *, large: bool = 
     return traces
 
 
-def truth_traces(params: GMMParams | None, view: View2D, *, large: bool = False) -> list:
+def truth_traces(params: GMMParams | None, view: View2D, *, large: bool = False, lang: str = "en") -> list:
     """The true components as faint dashed 95% ellipses (empty when the truth is unknown)."""
     if params is None:
         return []
@@ -173,7 +174,7 @@ def truth_traces(params: GMMParams | None, view: View2D, *, large: bool = False)
             x=x,
             y=y,
             mode="lines",
-            name=f"true components ({OUTER_LEVEL:.0%})",
+            name=t("fig.truth", lang, level=f"{OUTER_LEVEL:.0%}"),
             hoverinfo="skip",
             line={"color": TRUTH_COLOR, "width": sizes(large)["line"] * 0.7, "dash": "dash"},
             opacity=0.6,
@@ -181,7 +182,7 @@ def truth_traces(params: GMMParams | None, view: View2D, *, large: bool = False)
     ]
 
 
-def mean_trace(means: np.ndarray, *, large: bool = False, name: str = "means") -> go.Scatter:
+def mean_trace(means: np.ndarray, *, large: bool = False, name: str | None = None, lang: str = "en") -> go.Scatter:
     """All K means as large labelled markers, one colour and symbol per component."""
     n_components = len(means)
     size = sizes(large)["mean"]
@@ -189,7 +190,7 @@ def mean_trace(means: np.ndarray, *, large: bool = False, name: str = "means") -
         x=means[:, 0].astype(np.float32),
         y=means[:, 1].astype(np.float32),
         mode="markers+text",
-        name=name,
+        name=t("fig.means", lang) if name is None else name,
         text=[component_name(k) for k in range(n_components)],
         textposition="top right",
         textfont={"size": sizes(large)["font"], "color": [component_color(k) for k in range(n_components)]},
@@ -199,11 +200,11 @@ def mean_trace(means: np.ndarray, *, large: bool = False, name: str = "means") -
             "symbol": [component_symbol(k) for k in range(n_components)],
             "line": {"color": "white", "width": 2},
         },
-        hovertemplate="%{text}<br>mean (%{x:.3g}, %{y:.3g})<extra></extra>",
+        hovertemplate="%{text}<br>" + t("fig.mean_hover", lang) + "<extra></extra>",
     )
 
 
-def legend_entries(n_components: int, *, large: bool = False) -> list[go.Scatter]:
+def legend_entries(n_components: int, *, large: bool = False, lang: str = "en") -> list[go.Scatter]:
     """Legend-only traces explaining colours, symbols and the two ellipse levels."""
     entries = [
         go.Scatter(
@@ -221,7 +222,7 @@ def legend_entries(n_components: int, *, large: bool = False) -> list[go.Scatter
                 x=[None],
                 y=[None],
                 mode="lines",
-                name=f"{level:.0%} ellipse",
+                name=t("fig.ellipse", lang, level=f"{level:.0%}"),
                 line={"color": "#333333", "dash": ELLIPSE_DASH[level], "width": sizes(large)["line"]},
             )
         )

@@ -27,7 +27,13 @@ from gmm_core import EMState
 
 
 def state_traces(
-    state: EMState, points: np.ndarray, view: View2D, *, large: bool = False, rows: np.ndarray | None = None
+    state: EMState,
+    points: np.ndarray,
+    view: View2D,
+    *,
+    large: bool = False,
+    rows: np.ndarray | None = None,
+    lang: str = "en",
 ) -> list[go.Scatter]:
     """One EM state drawn as traces: soft-coloured points, ellipses at two levels, means.
 
@@ -51,12 +57,12 @@ def state_traces(
     return [
         *point_traces(points, shades, large=large),
         *ellipse_traces(means, covariances, large=large),
-        mean_trace(means, large=large),
+        mean_trace(means, large=large, lang=lang),
     ]
 
 
 def state_figure(
-    state: EMState, data: LoadedData, view_settings: ViewSettings, *, rows: np.ndarray | None = None
+    state: EMState, data: LoadedData, view_settings: ViewSettings, *, rows: np.ndarray | None = None, lang: str = "en"
 ) -> go.Figure:
     """A still picture of one EM state (2-D or more features): points, ellipses, means, truth."""
     view = make_view(data.X, data.feature_names, view_settings)
@@ -66,9 +72,9 @@ def state_figure(
     means, _ = view.components(state.params)
     traces = []
     if view_settings.show_truth:
-        traces += truth_traces(data.true_params, view, large=large)
-    traces += state_traces(state, points, view, large=large, rows=rows)
-    traces += legend_entries(state.params.n_components, large=large)
+        traces += truth_traces(data.true_params, view, large=large, lang=lang)
+    traces += state_traces(state, points, view, large=large, rows=rows, lang=lang)
+    traces += legend_entries(state.params.n_components, large=large, lang=lang)
     x_range, y_range = axis_ranges(points, means)
     figure = go.Figure(data=traces)
     figure.update_layout(base_layout(x_range, y_range, view.x_title, view.y_title, large=large))

@@ -137,7 +137,7 @@ def _shades(scene: Scene, state: EMState) -> np.ndarray:
 def _scatter_traces(
     scene: Scene, state: EMState, ghost: GMMParams | None, *, lang: str = "en"
 ) -> tuple[list, list[dict]]:
-    traces = list(truth_traces(scene.truth, scene.view, large=scene.large))
+    traces = list(truth_traces(scene.truth, scene.view, large=scene.large, lang=lang))
     annotations = []
     if ghost is not None:
         ghost_means, ghost_covariances = scene.view.components(ghost)
@@ -148,7 +148,7 @@ def _scatter_traces(
     if ghost is not None:
         traces.append(_ghost_means(ghost_means, scene.large, lang=lang))
         annotations = _arrows(ghost_means, means, scene)
-    traces.append(_unlisted(mean_trace(means, large=scene.large)))
+    traces.append(_unlisted(mean_trace(means, large=scene.large, lang=lang)))
     return traces, annotations
 
 
@@ -273,7 +273,7 @@ def _marks(scene, changed, selected, picks, picks_data, *, lang: str = "en") -> 
 
 def _legend(n_components: int, scene: Scene, with_ghost: bool, *, lang: str = "en") -> list[go.Scatter]:
     """Colours and symbols of the components, the ellipse levels (2-D only), and the ghosts when shown."""
-    entries = legend_entries(n_components, large=scene.large)
+    entries = legend_entries(n_components, large=scene.large, lang=lang)
     if scene.one_feature:
         entries = entries[:n_components]
     if with_ghost:
@@ -344,7 +344,7 @@ def _histogram_traces(
         traces.append(_curve(grid, curve, component_name(k), component_color(k), "solid", scene.large, legend=False))
     traces.append(_curve(grid, curves.sum(axis=0), t("step.fig.mixture", lang), "#222222", "solid", scene.large))
     means = np.column_stack([state.params.means[:, 0], np.zeros(state.params.n_components)])
-    traces.append(_unlisted(mean_trace(means, large=scene.large)))
+    traces.append(_unlisted(mean_trace(means, large=scene.large, lang=lang)))
     annotations = []
     if ghost is not None:
         old = np.column_stack([ghost.means[:, 0], np.zeros(ghost.n_components)])

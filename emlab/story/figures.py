@@ -159,7 +159,7 @@ def counts_figure(
         textposition="inside",
         insidetextanchor="start",
         textfont={"size": size["font"]},
-        hovertemplate="%{x}: %{y} points<extra></extra>",
+        hovertemplate=t("story.fig.count_hover", lang) + "<extra></extra>",
     )
     marks = go.Scatter(
         x=classes,
@@ -168,7 +168,7 @@ def counts_figure(
         name=t("story.fig.expected", lang),
         marker={"symbol": "line-ew", "size": size["mean"] * 2.2, "line": {"color": "#111111", "width": 3}},
         error_y={"type": "data", "array": spread, "color": "#111111", "thickness": 2, "width": 10},
-        hovertemplate="%{x}: expected %{y:.1f}<extra></extra>",
+        hovertemplate=t("story.fig.expected_hover", lang) + "<extra></extra>",
     )
     figure = go.Figure(data=[bars, marks])
     figure.update_layout(_layout(large))
@@ -178,11 +178,11 @@ def counts_figure(
     return figure
 
 
-def samples_figure(data: LoadedData, view_settings: ViewSettings) -> go.Figure:
+def samples_figure(data: LoadedData, view_settings: ViewSettings, *, lang: str = "en") -> go.Figure:
     """The sampled points coloured by the class that made them, with the true ellipses (D >= 2)."""
     state = _truth_state(data)
     rows = shown_rows(data.n_samples)
-    figure = state_figure(state, data, dataclasses.replace(view_settings, show_truth=False), rows=rows)
+    figure = state_figure(state, data, dataclasses.replace(view_settings, show_truth=False), rows=rows, lang=lang)
     figure.update_layout(height=560 if view_settings.large else 500)
     # Equal scales, so a round cluster looks round (the original script's clusters are circles).
     figure.update_yaxes(scaleanchor="x", scaleratio=1)

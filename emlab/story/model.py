@@ -62,7 +62,9 @@ def build_story(
     draws = dirichlet_draws(settings.alpha, len(weights), n_draws, settings.data_seed + DRAWS_SEED_OFFSET)
     expected, spread = expected_counts(data.n_samples, weights)
     samples = (
-        samples_histogram(data, large=view.large, lang=lang) if data.n_features == 1 else samples_figure(data, view)
+        samples_histogram(data, large=view.large, lang=lang)
+        if data.n_features == 1
+        else samples_figure(data, view, lang=lang)
     )
     return Story(
         weights=weights,

@@ -40,6 +40,8 @@ EN = {
     "story.fig.count": "points",
     "story.fig.counts": "drawn count n_k",
     "story.fig.expected": "expected N θ_k (± 1 sd)",
+    "story.fig.count_hover": "%{x}: %{y} points",
+    "story.fig.expected_hover": "%{x}: expected %{y:.1f}",
     "story.fig.class_axis": "class",
     "story.fig.histogram_title": "points per class",
 }

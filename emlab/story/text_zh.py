@@ -42,6 +42,8 @@ ZH = {
     "story.fig.count": "点数",
     "story.fig.counts": "抽到的计数 n_k",
     "story.fig.expected": "期望 N θ_k（± 1 个标准差）",
+    "story.fig.count_hover": "%{x}：%{y} 个点",
+    "story.fig.expected_hover": "%{x}：期望 %{y:.1f}",
     "story.fig.class_axis": "类别",
     "story.fig.histogram_title": "每个类别的点数",
 }
