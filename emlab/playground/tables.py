@@ -141,7 +141,7 @@ def _reference_columns(reference: GMMParams, index: int, source: str, *, lang: s
             t("table.true_std", lang): "",
         }
     stds = np.sqrt(np.diagonal(reference.full_covariances()[index]))
-    label = f"true {index + 1}" if source == "truth" else f"class {index + 1}"
+    label = t("table.true_label" if source == "truth" else "table.class_label", lang, index=index + 1)
     return {
         t("table.matched", lang): label,
         t("table.true_weight", lang): f"{reference.weights[index]:.3f}",

@@ -55,4 +55,6 @@ EN = {
     "table.true_std": "True std. dev.",
     "table.size": "Points assigned",
     "table.none": "(none)",
+    "table.true_label": "true {index}",
+    "table.class_label": "class {index}",
 }

@@ -57,4 +57,6 @@ ZH = {
     "table.true_std": "真实标准差",
     "table.size": "分到的点数",
     "table.none": "（无）",
+    "table.true_label": "真实 {index}",
+    "table.class_label": "类别 {index}",
 }
