@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from pathlib import Path
 
@@ -147,10 +148,17 @@ def test_ellipse_path_stays_on_the_ellipse_between_its_quarter_points():
 def test_every_figure_draws_one_trace_per_layer():
     """Soft colours in one trace (not K + 1), ellipses as shapes (not 2K traces per panel)."""
     fitted = pitfall_runs.label_switching("C2-C3-C1").figure
-    point_traces = [trace for trace in fitted.data if trace.mode == "markers" and trace.x[0] is not None]
+    point_traces = [trace for trace in fitted.data if trace.name == "points"]
     assert len(point_traces) == 3, "one point trace per panel"
     assert len(fitted.layout.shapes) == 3 * 2 * 3, "three panels, two levels, three components"
     assert len(fitted.data) <= 12
+
+
+def test_a_cached_copy_of_a_figure_is_the_same_figure():
+    """Figures are unpickled without validation (every session gets a copy): nothing may change."""
+    figure = pitfall_runs.local_optima("kmeans", 8).gallery
+    copy = pickle.loads(pickle.dumps(figure))
+    assert copy.to_json() == figure.to_json()
 
 
 # --------------------------------------------------------------------------- the page

@@ -18,6 +18,7 @@ from emlab.pitfalls.layers import (
     panels_figure,
     soft_point_trace,
     start_trace,
+    still,
 )
 from emlab.shared.figures import View2D, axis_ranges, legend_entries, mean_trace, truth_traces
 from emlab.shared.style import FONT_FAMILY, TRUTH_COLOR, rgba, sizes
@@ -104,7 +105,7 @@ def final_values_figure(seeds, values: np.ndarray, *, large: bool = False) -> go
         },
         yaxis={"visible": False, "range": [-0.7, 0.9]},
     )
-    return figure
+    return still(figure)
 
 
 def best_worst_figure(view: View2D, X: np.ndarray, best, worst, truth: GMMParams, *, large: bool = False) -> go.Figure:
@@ -142,7 +143,7 @@ def collapse_figure(view: View2D, X: np.ndarray, final: EMState, *, large: bool 
         legend={"orientation": "h", "traceorder": "normal", "x": 0.0, "y": 1.02, "yanchor": "bottom"},
     )
     figure.update_yaxes(scaleanchor="x", scaleratio=1)
-    return figure
+    return still(figure)
 
 
 def collapse_curves_figure(runs: dict, chosen, *, large: bool = False) -> go.Figure:
@@ -218,7 +219,7 @@ def collapse_curves_figure(runs: dict, chosen, *, large: bool = False) -> go.Fig
         xaxis={"title": {"text": t("pit.fig.iteration")}, "range": [0.5, last * 1.45]},
         yaxis={"title": {"text": t("pit.fig.log_likelihood")}},
     )
-    return figure
+    return still(figure)
 
 
 def _reg_label(reg_covar: float) -> str:
@@ -311,7 +312,7 @@ def script_vs_em_figure(script_values: np.ndarray, em_values: np.ndarray, *, lar
         margin={"l": 70, "r": 20, "t": 60, "b": 50},
     )
     figure.update_annotations(font={"size": size["title"] * 0.85}, selector={"showarrow": False})
-    return figure
+    return still(figure)
 
 
 def covariance_update_figure(

@@ -166,6 +166,28 @@ def fit_layers(
     return traces, ellipse_shapes(means, covariances, large=large)
 
 
+class StillFigure(go.Figure):
+    """A ``go.Figure`` whose pickled copy is rebuilt without validating it again.
+
+    ``st.cache_data`` hands every session its own unpickled copy of a cached result, and plotly.py
+    validates every property of a figure it rebuilds: for the local-optima gallery that is ~15x
+    the cost of the rebuild without validation, paid on every new session (page open or reload).
+    The figure was validated once, when it was built.
+    """
+
+    def __reduce__(self):
+        return _rebuild_still_figure, (self.to_dict(),)
+
+
+def _rebuild_still_figure(props: dict) -> StillFigure:
+    return StillFigure(props, _validate=False)
+
+
+def still(figure: go.Figure) -> StillFigure:
+    """``figure`` as a :class:`StillFigure` (cheap to hand out from a cache)."""
+    return StillFigure(figure.to_dict(), _validate=False)
+
+
 def panels_figure(
     panels: list[tuple[str, list, list[dict]]],
     x_range: list[float],
@@ -175,7 +197,7 @@ def panels_figure(
     rows: int = 1,
     height: int | None = None,
     legend: list | None = None,
-) -> go.Figure:
+) -> StillFigure:
     """Scatter panels side by side (or in a grid) with the same fixed axes and equal scales.
 
     Parameters
@@ -230,4 +252,4 @@ def panels_figure(
         hovermode="closest",
     )
     figure.update_annotations(font={"size": size["title"] * 0.85})
-    return figure
+    return still(figure)
