@@ -245,8 +245,11 @@ def apply(at: AppTest, row: dict) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("page", "lang"), CASES)
-def test_all_pairs_of_widget_values_never_break_the_page(page, lang):
+def test_all_pairs_of_widget_values_never_break_the_page(page, lang, monkeypatch):
     np.random.seed(0)
+    # No browser for the slides export: its button would render every frame (tests/test_slides_page.py
+    # covers the page's side of it); the page then shows its missing-Chromium warning instead.
+    monkeypatch.setenv("EMLAB_CHROMIUM", str(ROOT / "no-chromium-here"))
     at = AppTest.from_file(str(ROOT / page), default_timeout=120)
     if lang != "en":
         at.query_params["lang"] = lang
