@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
 import os
 import sys
 import threading
@@ -40,11 +39,9 @@ TARGET_GIF_BYTES = 8_000_000
 
 def build_figure(iterations: int, large: bool, lang: str):
     """The Playground's animated figure for the default data, ``2 * iterations + 1`` frames."""
-    if lang != "en":  # the pages pass the language later; here the figure's text is switched directly
-        animation.t = functools.partial(text.t, lang=lang)
     data = load_data(DataSettings())
     history = fit_history(data, ModelSettings(tol=0, max_iter=iterations))
-    return animation.animated_figure(history, data, ViewSettings(large=large))
+    return animation.animated_figure(history, data, ViewSettings(large=large), lang=lang)
 
 
 class Ticker:
