@@ -42,6 +42,13 @@ def chart_fonts(page) -> list[str]:
     return page.eval_on_selector_all(CHART, "nodes => nodes.map(n => n._fullLayout.font.family)")
 
 
+def wait_for_title(page, chinese: bool) -> None:
+    """Wait until the page's title is in Chinese (or not), then until the app has settled."""
+    test = "/[\\u4e00-\\u9fff]/.test(document.querySelector('h1')?.innerText || '')"
+    page.wait_for_function(f"() => {'' if chinese else '!'}{test}", timeout=60_000)
+    wait_for_app(page, 180_000)
+
+
 def overflow(page) -> int:
     """How many pixels the page is wider than the window (0: nothing sticks out sideways)."""
     return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
@@ -77,3 +84,21 @@ def test_page_in_chinese_opens_cold_by_url(browser, name, path, button, charts):
     finally:
         context.close()
         stop_server(server)
+
+
+def test_the_language_control_switches_in_place_and_follows_the_student_to_the_next_page(page, app_url):
+    open_page(page, f"{app_url}/?lang=zh&k=4", timeout_ms=180_000)
+    wait_for_charts(page)
+    control = page.locator('[data-testid="stSidebar"] [data-testid="stButtonGroup"]').first
+    control.get_by_text("English", exact=True).click()
+    wait_for_title(page, chinese=False)
+    assert "lang=" not in page.url and "k=4" in page.url
+    control.get_by_text("中文", exact=True).click()
+    wait_for_title(page, chinese=True)
+    assert "lang=zh" in page.url and "k=4" in page.url
+    page.locator('[data-testid="stSidebarNav"], [data-testid="stSidebar"]').get_by_role("link").nth(1).click()
+    wait_for_app(page, 180_000)
+    wait_for_charts(page)
+    assert_no_exception(page)
+    assert "Step_through" in page.url and "lang=zh" in page.url
+    assert HAN.search(page.locator("h1").first.inner_text())
