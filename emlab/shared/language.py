@@ -10,11 +10,15 @@ Pure (no Streamlit), so the rule is tested once and every page reads it the same
   (in the browser and in server-side exports) never show boxes: Noto Sans CJK SC is Debian's
   ``fonts-noto-cjk``, the others are what Windows and macOS ship.
 
-How a page uses it: one sidebar control, ``st.segmented_control`` (or a radio) over
-``LANGUAGES`` with ``format_func=language_label``, its value bound to ``QUERY_PARAM`` like the
-other settings and read back through :func:`parse_language`; every ``t(...)`` call, every figure
-builder and every download then receives that ``lang``, and each figure's
-``layout.font.family`` goes through :func:`with_cjk_fallback`.
+How a page uses it: ``lang = setup_page(...)`` (``emlab.shared.page``) draws the sidebar's
+language control (``emlab.shared.controls.language_control``: a segmented control over
+``LANGUAGES`` with ``format_func=language_label``) and returns the language. The control is not a
+``bind="query-params"`` widget, because a bound choice widget writes its displayed label to the
+URL (``lang=中文``); instead ``controls.page_language`` keeps ``lang`` in the URL (left out for
+English) and in the session, so it is part of a shared link and carried to the next page. Every
+``t(...)`` call, figure builder and download then receives that ``lang`` explicitly (cached
+builders take it as an argument, so caches never mix languages), and the figures' font family
+(``emlab.shared.style.FONT_FAMILY``) is the house font through :func:`with_cjk_fallback`.
 """
 
 from __future__ import annotations
