@@ -140,7 +140,13 @@ def how_it_was_read(table: ParsedTable, *, lang: str = "en") -> str:
         rows=table.n_rows_in_file,
         columns=table.n_columns_in_file,
         encoding=table.encoding,
-        delimiter=DELIMITERS.get(table.delimiter, repr(table.delimiter)),
+        delimiter=_delimiter_name(table.delimiter, lang),
         decimal=t("upload.read_as.decimal", lang) if table.decimal_comma else "",
         header=t("upload.read_as.header", lang) if table.has_header else t("upload.read_as.no_header", lang),
     )
+
+
+def _delimiter_name(delimiter: str, lang: str) -> str:
+    """The separator as the sentence names it ("commas"), or the character itself when unusual."""
+    name = DELIMITERS.get(delimiter)
+    return repr(delimiter) if name is None else t("upload.delimiter." + name.replace(" ", "_"), lang)

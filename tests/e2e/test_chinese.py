@@ -76,6 +76,7 @@ def test_page_in_chinese_opens_cold_by_url(browser, name, path, button, charts):
             assert overflow(page) <= 0
             assert "lang=zh" in page.url
             suffix = "_big" if big else ""
+            page.mouse.move(0, WINDOW["height"] - 1)  # no tooltip of the last button pressed in the picture
             screenshot(page, f"zh_{name}{suffix}", full_page=False)
             page.set_viewport_size(TALL)  # the app scrolls inside its own container: show all of it
             page.wait_for_timeout(500)  # plotly redraws at the new width (a settle, not an assertion)
