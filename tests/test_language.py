@@ -168,3 +168,21 @@ def figure_numbers(spec: dict) -> list:
 
     frames = [(frame.get("name"), numbers(frame.get("data", []))) for frame in spec.get("frames", [])]
     return [numbers(spec["data"]), frames]
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("app.py", {"n": "20", "k": "10", "tol": "0.0"}),  # warnings: few samples, tol = 0
+        ("app.py", {"source": "upload"}),  # no upload yet
+        ("app.py", {"source": "iris", "view": "features", "fx": "petal length (cm)", "fy": "petal length (cm)"}),
+        ("pages/1_Step_through.py", {"source": "upload"}),
+        ("pages/2_How_the_data_is_made.py", {"source": "old_faithful"}),
+    ],
+)
+def test_warnings_and_errors_are_in_chinese_too(page, query):
+    at = open_page(page, lang="zh", **query)
+    messages = [element.value for element in (*at.warning, *at.error, *at.info)]
+    assert messages, "the settings should have drawn a message"
+    assert all(re.search(r"[\u4e00-\u9fff]", str(message)) for message in messages), messages
+    assert english_left(at) == {}
