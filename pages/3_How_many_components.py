@@ -191,7 +191,7 @@ def show(
     with side_column:
         st.dataframe(selection_table(comparison, lang=lang), hide_index=True, width="stretch")
     st.markdown(t("ck.code", lang))
-    st.code(estimator_code(comparison), language="python")
+    st.code(estimator_code(comparison, lang=lang), language="python")
 
 
 main()

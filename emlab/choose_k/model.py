@@ -149,15 +149,15 @@ def selection_table(comparison: ModelComparison, *, lang: str = "en") -> pd.Data
     return pd.DataFrame(rows)
 
 
-def estimator_code(comparison: ModelComparison) -> str:
-    """The GaussianMixtureEM call that makes the same BIC choice for the winning covariance type."""
+def estimator_code(comparison: ModelComparison, *, lang: str = "en") -> str:
+    """The GaussianMixtureEM call making the same BIC choice for the winning covariance type (comment in ``lang``)."""
     settings = comparison.settings
     best_by_bic = comparison.scores_of(comparison.winner_type)
     best_k = int(best_by_bic.k_values[np.argmin(best_by_bic.bic)])
     return (
         "from gmm_core import GaussianMixtureEM\n\n"
         "model = GaussianMixtureEM(\n"
-        f"    n_components=None,  # choose K by BIC among k_range\n"
+        f"    n_components=None,  # {t('ck.code.comment', lang)}\n"
         f'    covariance_type="{comparison.winner_type}",\n'
         f"    n_init={settings.n_init},\n"
         f"    random_state={settings.seed},\n"

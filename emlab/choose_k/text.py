@@ -22,6 +22,7 @@ EN = {
     "ck.table.bic_k": "best K by BIC",
     "ck.table.aic_k": "best K by AIC",
     "ck.table.ll": "log-likelihood at that K",
+    "ck.code.comment": "choose K by BIC among k_range",
     "ck.code": "The same choice in code (one covariance type at a time):",
     "ck.one_feature": "One-feature data: the winning model is drawn as a histogram with its weighted components.",
     "ck.fig.k": "number of components K",

@@ -24,6 +24,7 @@ ZH = {
     "ck.table.bic_k": "BIC 选出的 K",
     "ck.table.aic_k": "AIC 选出的 K",
     "ck.table.ll": "该 K 下的对数似然",
+    "ck.code.comment": "在 k_range 中按 BIC 选择 K",
     "ck.code": "同样的选择写成代码（一次一种协方差类型）：",
     "ck.one_feature": "单特征数据：胜出的模型画成直方图，叠加加权后的各分量。",
     "ck.fig.k": "分量数 K",
