@@ -15,7 +15,7 @@ import streamlit as st
 
 from emlab.shared.cache import cached_data, chosen_upload
 from emlab.shared.controls import data_controls, model_controls, view_controls
-from emlab.shared.page import setup_page
+from emlab.shared.page import setup_page, why_em_works_link
 from emlab.shared.settings import ViewSettings
 from emlab.shared.style import component_name
 from emlab.shared.text import t
@@ -114,7 +114,7 @@ def _log_likelihood_panel(walk: Walk, large: bool, *, lang: str = "en") -> None:
     st.metric(panel.label, panel.value, panel.delta, help=t("step.ll.help", lang))
     if walk.steps[walk.cursor].log_likelihood is None:
         st.caption(t("step.ll.none", lang))
-    st.markdown(t("step.ll.guarantee", lang))
+    why_em_works_link(t("step.ll.guarantee", lang), lang=lang)
     if panel.figure is not None:
         st.plotly_chart(panel.figure, key=KEYS.log_likelihood_chart)
 

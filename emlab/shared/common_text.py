@@ -73,6 +73,7 @@ EN.update(
         "nav.choose_k": "How many components?",
         "nav.pitfalls": "When EM goes wrong",
         "nav.upload": "Your own data",
+        "nav.why_link": "Why can it only go up? The page **Why EM works** draws, on this very fit, the lower bound that the E-step makes touch the log-likelihood and the M-step climbs.",
         "nav.standalone": "This page runs on its own; start the app with `streamlit run app.py` to see all pages.",
     }
 )

@@ -72,5 +72,6 @@ ZH = {
     "nav.choose_k": "该用几个分量？",
     "nav.pitfalls": "EM 何时会出错",
     "nav.upload": "你自己的数据",
+    "nav.why_link": "为什么它只会上升？**EM 为什么有效**这一页就在这次拟合上画出：E 步让证据下界与对数似然相切，M 步再把这个下界推到最高。",
     "nav.standalone": "本页可以单独运行；用 `streamlit run app.py` 启动应用即可看到所有页面。",
 }

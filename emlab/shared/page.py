@@ -56,6 +56,14 @@ def link_to_page(
         st.caption(t("nav.standalone", lang))
 
 
+def why_em_works_link(sentence: str, *, lang: str | None = None) -> None:
+    """``sentence`` (a line about the climbing log-likelihood), then a link to the page that explains why."""
+    lang = lang or page_language()
+    st.markdown(sentence)
+    st.caption(t("nav.why_link", lang))
+    link_to_page("pages/6_Why_EM_works.py", t("nav.why", lang), ":material/trending_up:", lang=lang)
+
+
 def navigation_links(*, lang: str | None = None) -> None:
     """One link per page. Links resolve against the entry script, so when a page file itself is
     the entry point (``streamlit run pages/...`` or a page tested alone) there is nothing to
