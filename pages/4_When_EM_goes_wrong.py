@@ -15,6 +15,7 @@ from emlab.pitfalls.runs import (
     ELONGATION_RANGE,
     EPOCH_RANGE,
     REG_COVAR_CHOICES,
+    SECTIONS,
     SEPARATION_RANGE,
     START_CHOICES,
     HardSoft,
@@ -24,6 +25,7 @@ from emlab.pitfalls.runs import (
     Singularity,
     hard_soft,
     label_switching,
+    linked_section,
     local_optima,
     permutation_labels,
     script_lesson,
@@ -31,14 +33,12 @@ from emlab.pitfalls.runs import (
 )
 from emlab.shared.cache import CACHE_TTL_SECONDS
 from emlab.shared.controls import view_controls
-from emlab.shared.formulas import matrix_pair_latex
 from emlab.shared.page import setup_page
 from emlab.shared.text import t
 from gmm_core import INIT_METHODS
 from gmm_core.experiments import COLLAPSE_KINDS
 
 CHART_CONFIG = {"displaylogo": False}
-SECTIONS = ("lo", "sing", "ls", "hs", "seed")
 # Widget values survive while their experiment is hidden (the URL carries only the one shown).
 KEEP = {"bind": "query-params", "persist_state": "session"}
 
@@ -47,56 +47,53 @@ KEEP = {"bind": "query-params", "persist_state": "session"}
 # reruns and sessions. (Wrapping the builders themselves would key the cache on whichever function
 # the name points to, so a test could not swap one out to prove a warm rerun runs nothing.)
 @st.cache_data(max_entries=16, ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def cached_local_optima(init: str, n_starts: int, large: bool) -> LocalOptima:
-    return local_optima(init, n_starts, large=large)
+def cached_local_optima(init: str, n_starts: int, large: bool, *, lang: str = "en") -> LocalOptima:
+    return local_optima(init, n_starts, large=large, lang=lang)
 
 
 @st.cache_data(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def cached_singularity(kind: str, reg_covar: float, large: bool) -> Singularity:
-    return singularity(kind, reg_covar, large=large)
+def cached_singularity(kind: str, reg_covar: float, large: bool, *, lang: str = "en") -> Singularity:
+    return singularity(kind, reg_covar, large=large, lang=lang)
 
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def cached_label_switching(permutation: str, large: bool) -> LabelSwitching:
-    return label_switching(permutation, large=large)
+def cached_label_switching(permutation: str, large: bool, *, lang: str = "en") -> LabelSwitching:
+    return label_switching(permutation, large=large, lang=lang)
 
 
 @st.cache_data(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def cached_hard_soft(elongation: float, separation: float, seed: int, large: bool) -> HardSoft:
-    return hard_soft(elongation, separation, seed, large=large)
+def cached_hard_soft(elongation: float, separation: float, seed: int, large: bool, *, lang: str = "en") -> HardSoft:
+    return hard_soft(elongation, separation, seed, large=large, lang=lang)
 
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def cached_script_lesson(epochs: int, large: bool) -> ScriptLesson:
-    return script_lesson(epochs, large=large)
+def cached_script_lesson(epochs: int, large: bool, *, lang: str = "en") -> ScriptLesson:
+    return script_lesson(epochs, large=large, lang=lang)
 
 
 def main() -> None:
-    setup_page("nav.pitfalls")
-    st.title(t("pit.title"))
-    st.markdown(t("pit.intro"))
-    large = view_controls(("x1", "x2")).large
-    section = choose_section()
-    st.subheader(t(f"pit.{section}.title"))
-    st.markdown(t(f"pit.{section}.why"))
-    DRAW[section](large)
+    lang = setup_page("nav.pitfalls")
+    st.title(t("pit.title", lang))
+    st.markdown(t("pit.intro", lang))
+    large = view_controls(("x1", "x2"), lang=lang).large
+    section = choose_section(lang=lang)
+    st.subheader(t(f"pit.{section}.title", lang))
+    st.markdown(t(f"pit.{section}.why", lang))
+    DRAW[section](large, lang=lang)
 
 
-def choose_section() -> str:
+def choose_section(*, lang: str = "en") -> str:
     """The experiment to draw: picked on the page, else named by the link, else the first.
 
     The URL carries the section's id (``pit_section=sing``) while the control shows its title, so
     the URL is written here rather than by ``bind`` (which would put the displayed title in it).
-    A link from before ``pit_section`` existed opens the experiment whose controls it sets.
     """
     if "pit_section" not in st.session_state:
-        linked = st.query_params.get("pit_section")
-        by_controls = [name for name in SECTIONS if any(key.startswith(f"pit_{name}_") for key in st.query_params)]
-        st.session_state["pit_section"] = linked if linked in SECTIONS else (by_controls or SECTIONS)[0]
+        st.session_state["pit_section"] = linked_section(st.query_params.to_dict())
     section = st.segmented_control(
-        t("pit.section"),
+        t("pit.section", lang),
         SECTIONS,
-        format_func=lambda name: t(f"pit.{name}.short"),
+        format_func=lambda name: t(f"pit.{name}.short", lang),
         required=True,
         key="pit_section",
         persist_state="session",
@@ -109,82 +106,84 @@ def chart(figure, key: str) -> None:
     st.plotly_chart(figure, key=key, theme=None, config=CHART_CONFIG)
 
 
-def local_optima_section(large: bool) -> None:
+def local_optima_section(large: bool, *, lang: str = "en") -> None:
     left, right, _ = st.columns([1, 1, 2])
     init = left.selectbox(
-        t("pit.lo.init"),
+        t("pit.lo.init", lang),
         INIT_METHODS,
         index=INIT_METHODS.index("random_from_data"),
         key="pit_lo_init",
-        help=t("pit.lo.init.help"),
+        help=t("pit.lo.init.help", lang),
         **KEEP,
     )
-    n_starts = right.select_slider(t("pit.lo.starts"), options=START_CHOICES, value=24, key="pit_lo_starts", **KEEP)
+    n_starts = right.select_slider(
+        t("pit.lo.starts", lang), options=START_CHOICES, value=24, key="pit_lo_starts", **KEEP
+    )
     try:
-        result = cached_local_optima(init, int(n_starts), large=large)
+        result = cached_local_optima(init, int(n_starts), large=large, lang=lang)
     except ValueError as error:
         st.warning(str(error))
         return
     chart(result.gallery, "pit_lo_gallery_chart")
-    st.caption(t("pit.lo.gallery", shown=min(8, result.n_starts)))
+    st.caption(t("pit.lo.gallery", lang, shown=min(8, result.n_starts)))
     chart(result.values, "pit_lo_values_chart")
-    st.caption(t("pit.lo.strip", n=result.n_starts, best_count=result.best_count))
+    st.caption(t("pit.lo.strip", lang, n=result.n_starts, best_count=result.best_count))
     if result.failed:
-        st.caption(t("pit.lo.failed", count=result.failed))
+        st.caption(t("pit.lo.failed", lang, count=result.failed))
     chart(result.best_worst, "pit_lo_best_worst_chart")
 
 
-def singularity_section(large: bool) -> None:
+def singularity_section(large: bool, *, lang: str = "en") -> None:
     left, right, _ = st.columns([1.2, 1.3, 1.5])
     kind = left.radio(
-        t("pit.sing.kind"),
+        t("pit.sing.kind", lang),
         COLLAPSE_KINDS,
         key="pit_sing_kind",
-        help=t("pit.sing.kind.help"),
+        help=t("pit.sing.kind.help", lang),
         horizontal=True,
         **KEEP,
     )
     reg_covar = right.select_slider(
-        t("pit.sing.reg"),
+        t("pit.sing.reg", lang),
         options=REG_COVAR_CHOICES,
         value=0.0,
         format_func=lambda value: "0" if value == 0 else f"{value:.0e}",
         key="pit_sing_reg",
-        help=t("pit.sing.reg.help"),
+        help=t("pit.sing.reg.help", lang),
         **KEEP,
     )
-    result = cached_singularity(kind, float(reg_covar), large=large)
-    text, icon = result.message
+    result = cached_singularity(kind, float(reg_covar), large=large, lang=lang)
+    text, icon = result.message(lang=lang)
     st.info(text, icon=icon)
     picture_column, curve_column = st.columns(2, gap="large")
     with picture_column:
         chart(result.picture, "pit_sing_picture_chart")
-        st.caption(t("pit.sing.picture"))
+        st.caption(t("pit.sing.picture", lang))
     with curve_column:
         chart(result.curves, "pit_sing_curves_chart")
-        st.caption(t("pit.sing.curves"))
+        st.caption(t("pit.sing.curves", lang))
 
 
-def label_switching_section(large: bool) -> None:
+def label_switching_section(large: bool, *, lang: str = "en") -> None:
     column, _ = st.columns([1, 3])
     choices = permutation_labels(3)
     permutation = column.selectbox(
-        t("pit.ls.perm"),
+        t("pit.ls.perm", lang),
         choices,
         index=choices.index("C2-C3-C1"),
         key="pit_ls_perm",
-        help=t("pit.ls.perm.help"),
+        help=t("pit.ls.perm.help", lang),
         **KEEP,
     )
-    result = cached_label_switching(permutation, large=large)
+    result = cached_label_switching(permutation, large=large, lang=lang)
     chart(result.figure, "pit_ls_chart")
-    st.caption(result.caption)
+    st.caption(result.caption(lang=lang))
 
 
-def hard_soft_section(large: bool) -> None:
+def hard_soft_section(large: bool, *, lang: str = "en") -> None:
     columns = st.columns([1, 1, 1, 1])
     elongation = columns[0].slider(
-        t("pit.hs.elong"),
+        t("pit.hs.elong", lang),
         min_value=ELONGATION_RANGE[0],
         max_value=ELONGATION_RANGE[1],
         value=6.0,
@@ -193,7 +192,7 @@ def hard_soft_section(large: bool) -> None:
         **KEEP,
     )
     separation = columns[1].slider(
-        t("pit.hs.sep"),
+        t("pit.hs.sep", lang),
         min_value=SEPARATION_RANGE[0],
         max_value=SEPARATION_RANGE[1],
         value=2.5,
@@ -202,24 +201,24 @@ def hard_soft_section(large: bool) -> None:
         **KEEP,
     )
     seed = columns[2].number_input(
-        t("pit.hs.seed"),
+        t("pit.hs.seed", lang),
         min_value=0,
         max_value=9999,
         value=0,
         step=1,
         key="pit_hs_seed",
-        help=t("pit.hs.seed.help"),
+        help=t("pit.hs.seed.help", lang),
         **KEEP,
     )
-    result = cached_hard_soft(float(elongation), float(separation), int(seed), large=large)
+    result = cached_hard_soft(float(elongation), float(separation), int(seed), large=large, lang=lang)
     chart(result.figure, "pit_hs_chart")
-    st.caption(t("pit.hs.caption"))
+    st.caption(t("pit.hs.caption", lang))
 
 
-def script_section(large: bool) -> None:
+def script_section(large: bool, *, lang: str = "en") -> None:
     column, _ = st.columns([1, 2])
     epochs = column.slider(
-        t("pit.seed.epochs"),
+        t("pit.seed.epochs", lang),
         min_value=EPOCH_RANGE[0],
         max_value=EPOCH_RANGE[1],
         value=100,
@@ -227,17 +226,17 @@ def script_section(large: bool) -> None:
         key="pit_seed_epochs",
         **KEEP,
     )
-    result = cached_script_lesson(int(epochs), large=large)
-    st.caption(t("pit.seed.data"))
+    result = cached_script_lesson(int(epochs), large=large, lang=lang)
+    st.caption(t("pit.seed.data", lang))
     chart(result.curves, "pit_seed_curves_chart")
     left, right = st.columns(2)
-    left.markdown(result.script_text)
-    right.markdown(result.em_text)
-    st.markdown("**" + t("pit.seed.rank1_title") + "**")
-    st.markdown(t("pit.seed.rank1_text"))
+    left.markdown(result.script_text(lang=lang))
+    right.markdown(result.em_text(lang=lang))
+    st.markdown("**" + t("pit.seed.rank1_title", lang) + "**")
+    st.markdown(t("pit.seed.rank1_text", lang))
     chart(result.covariances, "pit_seed_covariance_chart")
-    st.latex(matrix_pair_latex(result.wrong_covariance, result.right_covariance))
-    st.caption(t("pit.seed.where"))
+    st.latex(result.matrices_latex(lang=lang))
+    st.caption(t("pit.seed.where", lang))
 
 
 DRAW = {

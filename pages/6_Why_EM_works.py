@@ -43,22 +43,22 @@ class Fit:
 
 
 @st.cache_resource(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def cached_slice(key: tuple, iteration: int, large: bool, _fit: Fit):
+def cached_slice(key: tuple, iteration: int, large: bool, _fit: Fit, *, lang: str = "en"):
     piece = why.iteration_slice(_fit.data.X, _fit.history, iteration, _fit.reg_covar)
-    return piece, figures.slice_figure(piece, large=large)
+    return piece, figures.slice_figure(piece, large=large, lang=lang)
 
 
 @st.cache_resource(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def cached_decomposition(key: tuple, iteration: int, large: bool, _fit: Fit):
+def cached_decomposition(key: tuple, iteration: int, large: bool, _fit: Fit, *, lang: str = "en"):
     decomposition = why.decompose(_fit.data.X, _fit.history)
-    figure = figures.decomposition_figure(decomposition, iteration, large=large)
-    return figures.half_step_sentences(decomposition), figure
+    figure = figures.decomposition_figure(decomposition, iteration, large=large, lang=lang)
+    return figures.half_step_sentences(decomposition, lang=lang), figure
 
 
 @st.cache_resource(max_entries=64, ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def cached_landscape(mu1: float, mu2: float, learning_rate: float, large: bool):
+def cached_landscape(mu1: float, mu2: float, learning_rate: float, large: bool, *, lang: str = "en"):
     comparison = why.compare_ascents(mu1, mu2, learning_rate)
-    return comparison, figures.landscape_figure(*why.landscape(), comparison, large=large)
+    return comparison, figures.landscape_figure(*why.landscape(), comparison, large=large, lang=lang)
 
 
 # --------------------------------------------------------------------------- callbacks (the only writers)
@@ -81,24 +81,26 @@ def _on_landscape_click() -> None:
 # --------------------------------------------------------------------------- the sidebar's fit
 
 
-def current_fit(data_settings: DataSettings, model: ModelSettings) -> tuple[Fit | None, tuple[str, ...]]:
+def current_fit(
+    data_settings: DataSettings, model: ModelSettings, *, lang: str = "en"
+) -> tuple[Fit | None, tuple[str, ...]]:
     """The fit for the sidebar's settings (None after saying what to change) and the data's feature names."""
     uploaded, upload_id = chosen_upload(data_settings)
     if data_settings.source == "upload" and uploaded is None:
-        st.warning(t("warn.upload_missing"))
+        st.warning(t("warn.upload_missing", lang))
         return None, ("x1", "x2")
     try:
         data = cached_data(data_settings, uploaded, upload_id)
     except ValueError as error:
-        st.error(t("error.data", message=error))
+        st.error(t("error.data", lang, message=error))
         return None, ("x1", "x2")
     if model.k > data.n_samples:
-        st.warning(t("warn.k_gt_n", k=model.k, n=data.n_samples))
+        st.warning(t("warn.k_gt_n", lang, k=model.k, n=data.n_samples))
         return None, data.feature_names
     try:
         history = cached_history(data_settings, model, data, upload_id)
     except ValueError as error:
-        st.error(t("error.fit", message=error))
+        st.error(t("error.fit", lang, message=error))
         return None, data.feature_names
     return Fit((data_settings, model, upload_id), data, history, model.reg_covar), data.feature_names
 
@@ -106,40 +108,44 @@ def current_fit(data_settings: DataSettings, model: ModelSettings) -> tuple[Fit 
 # --------------------------------------------------------------------------- sections
 
 
-def bound_section(fit: Fit, large: bool) -> int:
+def bound_section(fit: Fit, large: bool, *, lang: str = "en") -> int:
     """The slice of one iteration, its numbers and formulas; returns the iteration shown."""
-    st.header(t("why.bound.header"))
-    st.markdown(t("why.bound.intro"))
+    st.header(t("why.bound.header", lang))
+    st.markdown(t("why.bound.intro", lang))
     n_iterations = why.n_iterations(fit.history)
     if n_iterations >= 2:
         chosen = st.session_state.get(ITERATION_KEY)
         if not isinstance(chosen, int) or not 1 <= chosen <= n_iterations:  # before the widget is drawn
             st.session_state[ITERATION_KEY] = why.readable_iteration(fit.history) if chosen is None else n_iterations
         iteration = st.slider(
-            t("why.iteration"), min_value=1, max_value=n_iterations, key=ITERATION_KEY, help=t("why.iteration.help")
+            t("why.iteration", lang),
+            min_value=1,
+            max_value=n_iterations,
+            key=ITERATION_KEY,
+            help=t("why.iteration.help", lang),
         )
     else:
         iteration = 1
-        st.caption(t("why.one_iteration"))
-    piece, figure = cached_slice(fit.key, iteration, large, fit)
+        st.caption(t("why.one_iteration", lang))
+    piece, figure = cached_slice(fit.key, iteration, large, fit, lang=lang)
     st.plotly_chart(figure, key=SLICE_KEY, theme=None, config=CONFIG)
-    st.caption(t("why.bound.read"))
+    st.caption(t("why.bound.read", lang))
     if piece.off_scale:
-        st.caption(t("why.bound.off_scale"))
+        st.caption(t("why.bound.off_scale", lang))
     elif abs(piece.gain) < why.NEGLIGIBLE_GAIN:
-        st.caption(t("why.bound.converged"))
+        st.caption(t("why.bound.converged", lang))
     columns = st.columns(4)
-    columns[0].metric(t("why.metric.before"), f"{piece.before:.6f}")
-    columns[1].metric(t("why.metric.gain"), f"{piece.guaranteed_gain:+.4g}", help=t("why.metric.gain.help"))
-    columns[2].metric(t("why.metric.bonus"), f"{piece.bonus:+.4g}", help=t("why.metric.bonus.help"))
-    columns[3].metric(t("why.metric.after"), f"{piece.after:.6f}", f"{piece.gain:+.4g}")
+    columns[0].metric(t("why.metric.before", lang), f"{piece.before:.6f}")
+    columns[1].metric(t("why.metric.gain", lang), f"{piece.guaranteed_gain:+.4g}", help=t("why.metric.gain.help", lang))
+    columns[2].metric(t("why.metric.bonus", lang), f"{piece.bonus:+.4g}", help=t("why.metric.bonus.help", lang))
+    columns[3].metric(t("why.metric.after", lang), f"{piece.after:.6f}", f"{piece.gain:+.4g}")
     if fit.reg_covar == 0:
-        st.caption(t("why.reg.zero"))
+        st.caption(t("why.reg.zero", lang))
     elif piece.shortfall is None:
-        st.caption(t("why.reg.collapse", reg=fit.reg_covar))
+        st.caption(t("why.reg.collapse", lang, reg=fit.reg_covar))
     else:
-        st.caption(t("why.reg.shortfall", reg=fit.reg_covar, shortfall=max(piece.shortfall, 0.0)))
-    formula_section(piece, large)
+        st.caption(t("why.reg.shortfall", lang, reg=fit.reg_covar, shortfall=max(piece.shortfall, 0.0)))
+    formula_section(piece, large, lang=lang)
     return iteration
 
 
@@ -147,20 +153,20 @@ def _latex(body: str, large: bool) -> None:
     st.latex((r"\large " if large else "") + body)
 
 
-def formula_section(piece: why.IterationSlice, large: bool) -> None:
-    st.subheader(t("why.formula.header"))
-    st.caption(t("why.formula.general"))
+def formula_section(piece: why.IterationSlice, large: bool, *, lang: str = "en") -> None:
+    st.subheader(t("why.formula.header", lang))
+    st.caption(t("why.formula.general", lang))
     _latex(formulas.decomposition_symbols(), large)
-    st.caption(t("why.formula.numbers"))
+    st.caption(t("why.formula.numbers", lang))
     _latex(formulas.iteration_latex(piece), large)
     _latex(formulas.chain_latex(piece), large)
-    st.caption(t("why.formula.chain"))
+    st.caption(t("why.formula.chain", lang))
 
 
-def decomposition_section(fit: Fit, iteration: int, large: bool) -> None:
-    st.header(t("why.dec.header"))
-    st.markdown(t("why.dec.intro"))
-    sentences, figure = cached_decomposition(fit.key, iteration, large, fit)
+def decomposition_section(fit: Fit, iteration: int, large: bool, *, lang: str = "en") -> None:
+    st.header(t("why.dec.header", lang))
+    st.markdown(t("why.dec.intro", lang))
+    sentences, figure = cached_decomposition(fit.key, iteration, large, fit, lang=lang)
     st.plotly_chart(
         figure,
         key=DECOMPOSITION_KEY,
@@ -171,69 +177,71 @@ def decomposition_section(fit: Fit, iteration: int, large: bool) -> None:
     )
     chosen = st.session_state.get(HALF_STEP_KEY)
     if isinstance(chosen, int) and 0 <= chosen < len(sentences):
-        label = t("why.dec.label", iteration=chosen // 2 + 1, phase="EM"[chosen % 2])
-        st.info(t("why.dec.chosen", label=label, sentence=sentences[chosen]))
+        label = t("why.dec.label", lang, iteration=chosen // 2 + 1, phase="EM"[chosen % 2])
+        st.info(t("why.dec.chosen", lang, label=label, sentence=sentences[chosen]))
 
 
-def landscape_section(large: bool) -> None:
+def landscape_section(large: bool, *, lang: str = "en") -> None:
     """The landscape with both paths beside the controls, the step counts and one sentence per method."""
-    st.header(t("why.ga.header"))
-    st.markdown(t("why.ga.intro", tol=why.GRADIENT_TOL))
+    st.header(t("why.ga.header", lang))
+    st.markdown(t("why.ga.intro", lang, tol=why.GRADIENT_TOL))
     chart, side = (st.container(), st.container()) if large else st.columns([3, 2])  # a projector: one column
     for key, default in zip(MU_KEYS, why.DEFAULT_START, strict=True):
         st.session_state.setdefault(key, default)  # set here, not by the widget: a click's callback also sets it
     starts = [
         column.number_input(
-            t(f"why.ga.mu{index + 1}"),
+            t(f"why.ga.mu{index + 1}", lang),
             min_value=why.MU_RANGE[0],
             max_value=why.MU_RANGE[1],
             step=0.1,
             format="%.1f",
             key=key,
-            help=t("why.ga.start.help"),
+            help=t("why.ga.start.help", lang),
         )
         for index, (column, key) in enumerate(zip(side.columns(2), MU_KEYS, strict=True))
     ]
     rate = side.select_slider(
-        t("why.ga.rate"),
+        t("why.ga.rate", lang),
         options=why.LEARNING_RATES,
         value=why.DEFAULT_LEARNING_RATE,
         format_func=lambda value: f"{value:g}",
         key=RATE_KEY,
-        help=t("why.ga.rate.help"),
+        help=t("why.ga.rate.help", lang),
     )
-    comparison, figure = cached_landscape(float(starts[0]), float(starts[1]), float(rate), large)
+    comparison, figure = cached_landscape(float(starts[0]), float(starts[1]), float(rate), large, lang=lang)
     chart.plotly_chart(
         figure, key=LANDSCAPE_KEY, theme=None, config=CONFIG, on_select=_on_landscape_click, selection_mode="points"
     )
-    chart.caption(t("why.ga.click_hint"))
+    chart.caption(t("why.ga.click_hint", lang))
     em, ascent = comparison.em, comparison.ascent
-    not_reached = t("why.ga.not_reached", max_steps=why.MAX_STEPS)
+    not_reached = t("why.ga.not_reached", lang, max_steps=why.MAX_STEPS)
     left, right = side.columns(2)
-    left.metric(t("why.ga.em_steps"), em.n_steps if em.converged else not_reached)
-    right.metric(t("why.ga.ascent_steps"), ascent.n_steps if ascent.converged else not_reached)
-    side.markdown(t(f"why.em.{comparison.em_outcome}", steps=em.n_steps))
-    side.markdown(t(f"why.ascent.{comparison.ascent_outcome}", rate=comparison.learning_rate, steps=ascent.n_steps))
+    left.metric(t("why.ga.em_steps", lang), em.n_steps if em.converged else not_reached)
+    right.metric(t("why.ga.ascent_steps", lang), ascent.n_steps if ascent.converged else not_reached)
+    side.markdown(t(f"why.em.{comparison.em_outcome}", lang, steps=em.n_steps))
+    side.markdown(
+        t(f"why.ascent.{comparison.ascent_outcome}", lang, rate=comparison.learning_rate, steps=ascent.n_steps)
+    )
 
 
 def main() -> None:
-    setup_page("nav.why")
-    st.title(t("why.title"))
-    st.caption(t("why.lead"))
-    data_settings = data_controls()
-    model = model_controls()
-    fit, feature_names = current_fit(data_settings, model)
-    view = view_controls(feature_names, truth_known=fit is not None and fit.data.true_params is not None)
+    lang = setup_page("nav.why")
+    st.title(t("why.title", lang))
+    st.caption(t("why.lead", lang))
+    data_settings = data_controls(lang=lang)
+    model = model_controls(lang=lang)
+    fit, feature_names = current_fit(data_settings, model, lang=lang)
+    view = view_controls(feature_names, truth_known=fit is not None and fit.data.true_params is not None, lang=lang)
     if fit is not None:
         remember(PAGE, fit)
     else:
         fit = last_good(PAGE)
         if fit is not None:
-            st.info(t("error.kept"))
+            st.info(t("error.kept", lang))
     if fit is not None:
-        iteration = bound_section(fit, view.large)
-        decomposition_section(fit, iteration, view.large)
-    landscape_section(view.large)
+        iteration = bound_section(fit, view.large, lang=lang)
+        decomposition_section(fit, iteration, view.large, lang=lang)
+    landscape_section(view.large, lang=lang)
 
 
 main()

@@ -82,7 +82,9 @@ CHINESE_PAGES = (
     "pages/1_Step_through.py",
     "pages/2_How_the_data_is_made.py",
     "pages/3_How_many_components.py",
+    "pages/4_When_EM_goes_wrong.py",
     "pages/5_Your_own_data.py",
+    "pages/6_Why_EM_works.py",
 )
 # Page -> widget presses that show more of it (key, action), so hidden text is checked too.
 MORE_OF_THE_PAGE = {

@@ -34,21 +34,23 @@ CHOSEN_COLOR = "#0072B2"
 # --------------------------------------------------------------------------- 1. local optima
 
 
-def gallery_figure(view: View2D, X: np.ndarray, fits: list, truth: GMMParams, *, large: bool = False) -> go.Figure:
+def gallery_figure(
+    view: View2D, X: np.ndarray, fits: list, truth: GMMParams, *, large: bool = False, lang: str = "en"
+) -> go.Figure:
     """Small multiples of finished fits (points coloured by their most likely component, ellipses, truth dashed)."""
     points = view.points(X)
     panels = []
     for fit in fits:
-        traces, shapes = truth_traces(truth, view, large=large), []
+        traces, shapes = truth_traces(truth, view, large=large, lang=lang), []
         if fit.params is None:
             traces.append(soft_point_trace(points, None, large=large))
-            title = t("pit.lo.seed_failed", seed=fit.seed)
+            title = t("pit.lo.seed_failed", lang, seed=fit.seed)
         else:
             labels = fit.responsibilities.argmax(axis=1)
             means, covariances = view.components(fit.params)
             traces.append(hard_point_trace(points, labels, fit.params.n_components, large=large))
             shapes = ellipse_shapes(means, covariances, large=large)
-            title = t("pit.lo.seed_title", seed=fit.seed, ll=fit.log_likelihood)
+            title = t("pit.lo.seed_title", lang, seed=fit.seed, ll=fit.log_likelihood)
         panels.append((title, traces, shapes))
     x_range, y_range = axis_ranges(points)
     figure = panels_figure(panels, x_range, y_range, large=large, rows=2, height=620 if large else 520)
@@ -56,7 +58,7 @@ def gallery_figure(view: View2D, X: np.ndarray, fits: list, truth: GMMParams, *,
     return figure
 
 
-def final_values_figure(seeds, values: np.ndarray, *, large: bool = False) -> go.Figure:
+def final_values_figure(seeds, values: np.ndarray, *, large: bool = False, lang: str = "en") -> go.Figure:
     """Every start's final log-likelihood as a dot on one line, best and worst marked."""
     size = sizes(large)
     values = np.asarray(values, dtype=float)
@@ -67,7 +69,7 @@ def final_values_figure(seeds, values: np.ndarray, *, large: bool = False) -> go
         x=values[finite],
         y=jitter[finite],
         mode="markers",
-        name=t("pit.fig.start"),
+        name=t("pit.fig.start", lang),
         text=[f"seed {seed}" for seed, ok in zip(seeds, finite, strict=True) if ok],
         marker={"size": size["point"] + 6, "color": rgba("#333333", 0.55), "line": {"color": "white", "width": 1}},
         hovertemplate="%{text}: %{x:.4f}<extra></extra>",
@@ -100,7 +102,7 @@ def final_values_figure(seeds, values: np.ndarray, *, large: bool = False) -> go
         margin={"l": 40, "r": 20, "t": 20, "b": 55},
         showlegend=False,
         xaxis={
-            "title": {"text": t("pit.fig.final_ll")},
+            "title": {"text": t("pit.fig.final_ll", lang)},
             "range": [float(np.nanmin(values)) - 0.08 * span, float(np.nanmax(values)) + 0.08 * span],
         },
         yaxis={"visible": False, "range": [-0.7, 0.9]},
@@ -108,28 +110,32 @@ def final_values_figure(seeds, values: np.ndarray, *, large: bool = False) -> go
     return still(figure)
 
 
-def best_worst_figure(view: View2D, X: np.ndarray, best, worst, truth: GMMParams, *, large: bool = False) -> go.Figure:
+def best_worst_figure(
+    view: View2D, X: np.ndarray, best, worst, truth: GMMParams, *, large: bool = False, lang: str = "en"
+) -> go.Figure:
     """The best and the worst start side by side, with the true components dashed."""
     points = view.points(X)
     panels = []
     for key, fit in (("pit.lo.best", best), ("pit.lo.worst", worst)):
-        traces, shapes = fit_layers(view, points, fit.params, fit.responsibilities, large=large)
-        title = t(key, seed=fit.seed, ll=fit.log_likelihood)
-        panels.append((title, truth_traces(truth, view, large=large) + traces, shapes))
+        traces, shapes = fit_layers(view, points, fit.params, fit.responsibilities, large=large, lang=lang)
+        title = t(key, lang, seed=fit.seed, ll=fit.log_likelihood)
+        panels.append((title, truth_traces(truth, view, large=large, lang=lang) + traces, shapes))
     x_range, y_range = axis_ranges(points)
-    return panels_figure(panels, x_range, y_range, large=large, legend=legend_entries(best.params.n_components))
+    return panels_figure(
+        panels, x_range, y_range, large=large, legend=legend_entries(best.params.n_components, lang=lang)
+    )
 
 
 # --------------------------------------------------------------------------- 2. singularities
 
 
-def collapse_figure(view: View2D, X: np.ndarray, final: EMState, *, large: bool = False) -> go.Figure:
+def collapse_figure(view: View2D, X: np.ndarray, final: EMState, *, large: bool = False, lang: str = "en") -> go.Figure:
     """The data and both components where EM stopped."""
     points = view.points(X)
-    drawn, shapes = fit_layers(view, points, final.params, final.responsibilities, large=large)
+    drawn, shapes = fit_layers(view, points, final.params, final.responsibilities, large=large, lang=lang)
     for trace in drawn:
         trace.showlegend = False
-    traces = drawn + legend_entries(final.params.n_components, large=large)
+    traces = drawn + legend_entries(final.params.n_components, large=large, lang=lang)
     x_range, y_range = axis_ranges(points)
     figure = go.Figure(data=traces)
     figure.update_layout(
@@ -146,7 +152,7 @@ def collapse_figure(view: View2D, X: np.ndarray, final: EMState, *, large: bool 
     return still(figure)
 
 
-def collapse_curves_figure(runs: dict, chosen, *, large: bool = False) -> go.Figure:
+def collapse_curves_figure(runs: dict, chosen, *, large: bool = False, lang: str = "en") -> go.Figure:
     """Mean log-likelihood per iteration for every reg_covar; the chosen one bold, breakdowns crossed.
 
     Parameters
@@ -162,7 +168,7 @@ def collapse_curves_figure(runs: dict, chosen, *, large: bool = False) -> go.Fig
     for reg_covar, run in runs.items():
         values = np.asarray(run.log_likelihoods, dtype=float)
         iterations = np.arange(1, len(values) + 1)
-        label = t("pit.fig.reg", reg=_reg_label(reg_covar))
+        label = t("pit.fig.reg", lang, reg=_reg_label(reg_covar))
         is_chosen = reg_covar == chosen
         if is_chosen:
             chosen_line = go.Scatter(
@@ -179,7 +185,7 @@ def collapse_curves_figure(runs: dict, chosen, *, large: bool = False) -> go.Fig
             faint["text"] += [label] * (len(values) + 1)
         labels["x"].append(iterations[-1] + 0.6)
         labels["y"].append(values[-1])
-        labels["text"].append(label + (" " + t("pit.fig.broke") if run.error else ""))
+        labels["text"].append(label + (" " + t("pit.fig.broke", lang) if run.error else ""))
         labels["size"].append(size["font"] * (0.95 if is_chosen else 0.75))
         labels["color"].append(CHOSEN_COLOR if is_chosen else TRUTH_COLOR)
         labels["cross"].append(size["mean"] if run.error else 0)
@@ -216,8 +222,8 @@ def collapse_curves_figure(runs: dict, chosen, *, large: bool = False) -> go.Fig
         font={"family": FONT_FAMILY, "size": size["font"]},
         margin={"l": 60, "r": 20, "t": 20, "b": 45},
         showlegend=False,
-        xaxis={"title": {"text": t("pit.fig.iteration")}, "range": [0.5, last * 1.45]},
-        yaxis={"title": {"text": t("pit.fig.log_likelihood")}},
+        xaxis={"title": {"text": t("pit.fig.iteration", lang)}, "range": [0.5, last * 1.45]},
+        yaxis={"title": {"text": t("pit.fig.log_likelihood", lang)}},
     )
     return still(figure)
 
@@ -230,20 +236,27 @@ def _reg_label(reg_covar: float) -> str:
 
 
 def label_switching_figure(
-    view: View2D, X: np.ndarray, panels: list[tuple[str, GMMParams, np.ndarray]], *, large: bool = False
+    view: View2D,
+    X: np.ndarray,
+    panels: list[tuple[str, GMMParams, np.ndarray]],
+    *,
+    large: bool = False,
+    lang: str = "en",
 ) -> go.Figure:
     """The same fit under different labels, one panel each (title, params, responsibilities)."""
     points = view.points(X)
-    drawn = [(title, *fit_layers(view, points, params, resp, large=large)) for title, params, resp in panels]
+    drawn = [(title, *fit_layers(view, points, params, resp, large=large, lang=lang)) for title, params, resp in panels]
     x_range, y_range = axis_ranges(points)
-    return panels_figure(drawn, x_range, y_range, large=large, legend=legend_entries(panels[0][1].n_components))
+    return panels_figure(
+        drawn, x_range, y_range, large=large, legend=legend_entries(panels[0][1].n_components, lang=lang)
+    )
 
 
 # --------------------------------------------------------------------------- 4. hard vs soft
 
 
 def hard_soft_figure(
-    view: View2D, X: np.ndarray, comparison, titles: tuple[str, str], *, large: bool = False
+    view: View2D, X: np.ndarray, comparison, titles: tuple[str, str], *, large: bool = False, lang: str = "en"
 ) -> go.Figure:
     """k-means (hard colours, centres) beside EM (soft colours, ellipses), both with the shared start."""
     points = view.points(X)
@@ -251,13 +264,17 @@ def hard_soft_figure(
     centers = view.points(comparison.kmeans_centers)
     hard = [
         hard_point_trace(points, comparison.kmeans_labels, n_components, large=large),
-        mean_trace(centers, large=large, name=t("pit.fig.centres")),
-        start_trace(view, comparison.start_means, large=large),
+        mean_trace(centers, large=large, name=t("pit.fig.centres", lang), lang=lang),
+        start_trace(view, comparison.start_means, large=large, lang=lang),
     ]
-    soft, shapes = fit_layers(view, points, comparison.em_params, comparison.em_responsibilities, large=large)
-    soft = soft + [start_trace(view, comparison.start_means, large=large)]
+    soft, shapes = fit_layers(
+        view, points, comparison.em_params, comparison.em_responsibilities, large=large, lang=lang
+    )
+    soft = soft + [start_trace(view, comparison.start_means, large=large, lang=lang)]
     x_range, y_range = axis_ranges(points)
-    legend = legend_entries(n_components) + [start_trace(view, comparison.start_means[:0], large=large)]
+    legend = legend_entries(n_components, lang=lang) + [
+        start_trace(view, comparison.start_means[:0], large=large, lang=lang)
+    ]
     legend[-1].showlegend = True
     panels = [(titles[0], hard, []), (titles[1], soft, shapes)]
     return panels_figure(panels, x_range, y_range, large=large, legend=legend)
@@ -266,7 +283,9 @@ def hard_soft_figure(
 # --------------------------------------------------------------------------- 5. the original script
 
 
-def script_vs_em_figure(script_values: np.ndarray, em_values: np.ndarray, *, large: bool = False) -> go.Figure:
+def script_vs_em_figure(
+    script_values: np.ndarray, em_values: np.ndarray, *, large: bool = False, lang: str = "en"
+) -> go.Figure:
     """Log-likelihood per iteration: the script's update (left) and EM (right), same y axis."""
     size = sizes(large)
     figure = make_subplots(
@@ -274,7 +293,7 @@ def script_vs_em_figure(script_values: np.ndarray, em_values: np.ndarray, *, lar
         cols=2,
         shared_yaxes=True,
         shared_xaxes=True,
-        subplot_titles=(t("pit.seed.script"), t("pit.seed.em")),
+        subplot_titles=(t("pit.seed.script", lang), t("pit.seed.em", lang)),
         horizontal_spacing=0.06,
     )
     for column, (values, color) in enumerate(((script_values, WORST_COLOR), (em_values, BEST_COLOR)), start=1):
@@ -303,8 +322,10 @@ def script_vs_em_figure(script_values: np.ndarray, em_values: np.ndarray, *, lar
             row=1,
             col=column,
         )
-    figure.update_xaxes(title={"text": t("pit.fig.iteration")}, range=[-1, max(len(script_values), len(em_values))])
-    figure.update_yaxes(title={"text": t("pit.fig.log_likelihood")}, row=1, col=1)
+    figure.update_xaxes(
+        title={"text": t("pit.fig.iteration", lang)}, range=[-1, max(len(script_values), len(em_values))]
+    )
+    figure.update_yaxes(title={"text": t("pit.fig.log_likelihood", lang)}, row=1, col=1)
     figure.update_layout(
         template="plotly_white",
         height=440 if large else 380,
@@ -323,6 +344,7 @@ def covariance_update_figure(
     right: GMMParams,
     *,
     large: bool = False,
+    lang: str = "en",
 ) -> go.Figure:
     """One M-step two ways: the script's rank-1 "covariances" (left) and the outer-product ones (right).
 
@@ -331,16 +353,19 @@ def covariance_update_figure(
     points = view.points(X)
     n_components = right.n_components
     wrong_means, wrong_covariances = wrong
-    left = [soft_point_trace(points, responsibilities, large=large), mean_trace(view.points(wrong_means), large=large)]
+    left = [
+        soft_point_trace(points, responsibilities, large=large),
+        mean_trace(view.points(wrong_means), large=large, lang=lang),
+    ]
     left_shapes = ellipse_shapes(
         view.points(wrong_means), project_covariances(wrong_covariances, view.matrix), large=large
     )
-    right_traces, right_shapes = fit_layers(view, points, right, responsibilities, large=large)
+    right_traces, right_shapes = fit_layers(view, points, right, responsibilities, large=large, lang=lang)
     x_range, y_range = axis_ranges(points)
     return panels_figure(
-        [(t("pit.seed.rank1"), left, left_shapes), (t("pit.seed.outer"), right_traces, right_shapes)],
+        [(t("pit.seed.rank1", lang), left, left_shapes), (t("pit.seed.outer", lang), right_traces, right_shapes)],
         x_range,
         y_range,
         large=large,
-        legend=legend_entries(n_components),
+        legend=legend_entries(n_components, lang=lang),
     )

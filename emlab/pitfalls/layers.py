@@ -104,14 +104,14 @@ def hard_point_trace(points: np.ndarray, labels: np.ndarray, n_components: int, 
     )
 
 
-def start_trace(view: View2D, means: np.ndarray, *, large: bool = False) -> go.Scatter:
+def start_trace(view: View2D, means: np.ndarray, *, large: bool = False, lang: str = "en") -> go.Scatter:
     """The shared starting means as open markers."""
     shown = view.points(means)
     return go.Scatter(
         x=shown[:, 0],
         y=shown[:, 1],
         mode="markers",
-        name=t("pit.fig.start_means"),
+        name=t("pit.fig.start_means", lang),
         marker={**START_MARKER, "size": sizes(large)["mean"] * 1.2},
         hoverinfo="skip",
     )
@@ -158,11 +158,11 @@ def ellipse_shapes(means: np.ndarray, covariances: np.ndarray, *, large: bool = 
 
 
 def fit_layers(
-    view: View2D, points: np.ndarray, params: GMMParams, responsibilities, *, large: bool = False
+    view: View2D, points: np.ndarray, params: GMMParams, responsibilities, *, large: bool = False, lang: str = "en"
 ) -> tuple[list, list[dict]]:
     """One finished fit: (traces, shapes) of soft-coloured points, labelled means and ellipses."""
     means, covariances = view.components(params)
-    traces = [soft_point_trace(points, responsibilities, large=large), mean_trace(means, large=large)]
+    traces = [soft_point_trace(points, responsibilities, large=large), mean_trace(means, large=large, lang=lang)]
     return traces, ellipse_shapes(means, covariances, large=large)
 
 

@@ -27,6 +27,7 @@ from emlab.pitfalls.figures import (
     script_vs_em_figure,
 )
 from emlab.shared.figures import make_view
+from emlab.shared.formulas import matrix_pair_latex
 from emlab.shared.settings import ViewSettings
 from emlab.shared.style import component_name
 from emlab.shared.text import t
@@ -43,6 +44,20 @@ from gmm_core.experiments import (
 from gmm_core.mistakes import seed_script_fit, seed_script_fixture, seed_script_m_step, seed_script_start
 
 NAMES = ("x1", "x2")
+SECTIONS = ("lo", "sing", "ls", "hs", "seed")
+
+
+def linked_section(query: dict[str, str]) -> str:
+    """The experiment a link opens: the one it names (``pit_section``), else the first whose controls it sets.
+
+    A link from before ``pit_section`` existed carries only controls (``pit_<section>_...``).
+    """
+    if query.get("pit_section") in SECTIONS:
+        return query["pit_section"]
+    by_controls = [name for name in SECTIONS if any(key.startswith(f"pit_{name}_") for key in query)]
+    return (by_controls or SECTIONS)[0]
+
+
 GALLERY_SIZE = 8
 START_CHOICES = (8, 16, 24, 32, 48)
 REG_COVAR_CHOICES = (0.0, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1e-1)
@@ -94,7 +109,7 @@ class LocalOptima:
     failed: int
 
 
-def local_optima(init: str, n_starts: int, *, large: bool = False) -> LocalOptima:
+def local_optima(init: str, n_starts: int, *, large: bool = False, lang: str = "en") -> LocalOptima:
     """EM from ``n_starts`` seeds on six close clusters: a gallery, every final value, best vs worst."""
     sample = sample_mixture(**LOCAL_OPTIMA_DATA, random_state=0)
     with threadpool_limits(limits=1):
@@ -105,9 +120,9 @@ def local_optima(init: str, n_starts: int, *, large: bool = False) -> LocalOptim
     best, worst = fits[int(np.nanargmax(values))], fits[int(np.nanargmin(values))]
     view = _view(sample.X)
     return LocalOptima(
-        gallery=gallery_figure(view, sample.X, fits[:GALLERY_SIZE], sample.params, large=large),
-        values=final_values_figure([fit.seed for fit in fits], values, large=large),
-        best_worst=best_worst_figure(view, sample.X, best, worst, sample.params, large=large),
+        gallery=gallery_figure(view, sample.X, fits[:GALLERY_SIZE], sample.params, large=large, lang=lang),
+        values=final_values_figure([fit.seed for fit in fits], values, large=large, lang=lang),
+        best_worst=best_worst_figure(view, sample.X, best, worst, sample.params, large=large, lang=lang),
         n_starts=n_starts,
         best_count=int(np.sum(values >= np.nanmax(values) - BEST_TOLERANCE)),
         failed=int(np.sum(~np.isfinite(values))),
@@ -127,19 +142,19 @@ class Singularity:
     reg_covar: float
     kind: str
 
-    @property
-    def message(self) -> tuple[str, str]:
+    def message(self, *, lang: str = "en") -> tuple[str, str]:
         """(sentence, icon) for what happened: EM broke, climbed a collapse, or was held by the floor."""
         if self.broke_at is not None:
-            return t("pit.sing.broke", iteration=self.broke_at), ":material/report:"
+            return t("pit.sing.broke", lang, iteration=self.broke_at), ":material/report:"
         if self.reg_covar == 0:
-            text = t("pit.sing.line", variance=self.smallest_variance, ll=self.final_log_likelihood)
+            text = t("pit.sing.line", lang, variance=self.smallest_variance, ll=self.final_log_likelihood)
             return text, ":material/trending_up:"
-        text = t("pit.sing.floor", reg=self.reg_covar, variance=self.smallest_variance, ll=self.final_log_likelihood)
+        values = {"reg": self.reg_covar, "variance": self.smallest_variance, "ll": self.final_log_likelihood}
+        text = t("pit.sing.floor", lang, **values)
         return text, ":material/vertical_align_bottom:"
 
 
-def singularity(kind: str, reg_covar: float, *, large: bool = False) -> Singularity:
+def singularity(kind: str, reg_covar: float, *, large: bool = False, lang: str = "en") -> Singularity:
     """EM from a start on special points, for every reg_covar; the chosen one drawn where it stopped."""
     X, start = collapse_example(kind)
     runs = {reg: run_em_guarded(X, start, reg_covar=reg, max_iter=COLLAPSE_ITERATIONS) for reg in REG_COVAR_CHOICES}
@@ -151,8 +166,8 @@ def singularity(kind: str, reg_covar: float, *, large: bool = False) -> Singular
         final = run.states[-2] if len(run.states) > 1 else final
     collapsed = final.params.full_covariances()[1]
     return Singularity(
-        picture=collapse_figure(_view(X), X, final, large=large),
-        curves=collapse_curves_figure(runs, reg_covar, large=large),
+        picture=collapse_figure(_view(X), X, final, large=large, lang=lang),
+        curves=collapse_curves_figure(runs, reg_covar, large=large, lang=lang),
         broke_at=len(run.log_likelihoods) if run.error else None,
         smallest_variance=float(np.linalg.eigvalsh(collapsed)[0]),
         final_log_likelihood=float(run.log_likelihoods[-1]),
@@ -171,13 +186,12 @@ class LabelSwitching:
     relabelled_log_likelihood: float
     matching_order: tuple[int, ...]
 
-    @property
-    def caption(self) -> str:
+    def caption(self, *, lang: str = "en") -> str:
         """Which relabelled component was matched back to C1, C2, ..."""
-        return t("pit.ls.caption", order=", ".join(f"C{k + 1}" for k in self.matching_order))
+        return t("pit.ls.caption", lang, order=", ".join(f"C{k + 1}" for k in self.matching_order))
 
 
-def label_switching(permutation: str, *, large: bool = False) -> LabelSwitching:
+def label_switching(permutation: str, *, large: bool = False, lang: str = "en") -> LabelSwitching:
     """One fit, the same fit relabelled (identical likelihood), and the relabelled fit matched back."""
     sample = sample_mixture(**LABEL_SWITCHING_DATA, random_state=2)
     with threadpool_limits(limits=1):
@@ -190,12 +204,12 @@ def label_switching(permutation: str, *, large: bool = False) -> LabelSwitching:
     relabelled_ll, relabelled_resp = e_step(sample.X, relabelled)
     _, matched_resp = e_step(sample.X, matched)
     panels = [
-        (t("pit.ls.fitted", ll=fitted_ll), fitted, fitted_resp),
-        (t("pit.ls.permuted", ll=relabelled_ll), relabelled, relabelled_resp),
-        (t("pit.ls.matched"), matched, matched_resp),
+        (t("pit.ls.fitted", lang, ll=fitted_ll), fitted, fitted_resp),
+        (t("pit.ls.permuted", lang, ll=relabelled_ll), relabelled, relabelled_resp),
+        (t("pit.ls.matched", lang), matched, matched_resp),
     ]
     return LabelSwitching(
-        figure=label_switching_figure(_view(sample.X), sample.X, panels, large=large),
+        figure=label_switching_figure(_view(sample.X), sample.X, panels, large=large, lang=lang),
         fitted_log_likelihood=fitted_ll,
         relabelled_log_likelihood=relabelled_ll,
         matching_order=tuple(int(i) for i in order),
@@ -212,7 +226,7 @@ class HardSoft:
     em_agreement: float
 
 
-def hard_soft(elongation: float, separation: float, seed: int, *, large: bool = False) -> HardSoft:
+def hard_soft(elongation: float, separation: float, seed: int, *, large: bool = False, lang: str = "en") -> HardSoft:
     """k-means and EM from the same three data points on elongated, overlapping clusters."""
     sample = sample_mixture(600, 3, separation=separation, elongation=elongation, concentration=10.0, random_state=0)
     start = random_data_means(sample.X, 3, seed)
@@ -220,9 +234,9 @@ def hard_soft(elongation: float, separation: float, seed: int, *, large: bool = 
         result = hard_vs_soft(sample.X, start)
     kmeans_agreement = adjusted_rand_index(sample.labels, result.kmeans_labels)
     em_agreement = adjusted_rand_index(sample.labels, result.em_responsibilities.argmax(axis=1))
-    titles = (t("pit.hs.kmeans", ari=kmeans_agreement), t("pit.hs.em", ari=em_agreement))
+    titles = (t("pit.hs.kmeans", lang, ari=kmeans_agreement), t("pit.hs.em", lang, ari=em_agreement))
     return HardSoft(
-        figure=hard_soft_figure(_view(sample.X), sample.X, result, titles, large=large),
+        figure=hard_soft_figure(_view(sample.X), sample.X, result, titles, large=large, lang=lang),
         kmeans_agreement=kmeans_agreement,
         em_agreement=em_agreement,
     )
@@ -241,22 +255,25 @@ class ScriptLesson:
     wrong_covariance: np.ndarray
     right_covariance: np.ndarray
 
-    @property
-    def script_text(self) -> str:
+    def script_text(self, *, lang: str = "en") -> str:
         """What the script's curve did, in one sentence."""
         values = self.script_values
-        return t("pit.seed.script_result", start=values[0], end=values[-1], epochs=len(values) - 1)
+        return t("pit.seed.script_result", lang, start=values[0], end=values[-1], epochs=len(values) - 1)
 
-    @property
-    def em_text(self) -> str:
+    def em_text(self, *, lang: str = "en") -> str:
         """What EM's curve did, saying honestly whether EM's own rule declared convergence."""
         values = self.em_values
         if self.em_converged_at is None:
-            return t("pit.seed.em_unconverged", start=values[0], end=values[-1], iterations=len(values))
-        return t("pit.seed.em_result", start=values[0], end=values[-1], iterations=self.em_converged_at)
+            return t("pit.seed.em_unconverged", lang, start=values[0], end=values[-1], iterations=len(values))
+        return t("pit.seed.em_result", lang, start=values[0], end=values[-1], iterations=self.em_converged_at)
+
+    def matrices_latex(self, *, lang: str = "en") -> str:
+        """The script's covariance beside EM's, as LaTeX, each named by its update."""
+        labels = (t("pit.seed.rank1", lang), t("pit.seed.outer", lang))
+        return matrix_pair_latex(self.wrong_covariance, self.right_covariance, labels)
 
 
-def script_lesson(epochs: int, *, large: bool = False) -> ScriptLesson:
+def script_lesson(epochs: int, *, large: bool = False, lang: str = "en") -> ScriptLesson:
     """The script's update next to EM on the documented example from the script's own start."""
     X, _ = seed_script_fixture()
     with threadpool_limits(limits=1):
@@ -272,9 +289,9 @@ def script_lesson(epochs: int, *, large: bool = False) -> ScriptLesson:
     right = m_step(X, responsibilities, reg_covar=0.0)
     view = _view(X)
     return ScriptLesson(
-        curves=script_vs_em_figure(script_values, em_values, large=large),
+        curves=script_vs_em_figure(script_values, em_values, large=large, lang=lang),
         covariances=covariance_update_figure(
-            view, X, responsibilities, (wrong_means, wrong_covariances), right, large=large
+            view, X, responsibilities, (wrong_means, wrong_covariances), right, large=large, lang=lang
         ),
         script_values=script_values,
         em_values=em_values,

@@ -144,10 +144,12 @@ def gaussian_latex() -> str:
     return r"x_n \sim \mathcal{N}\!\left(\mu_{z_n},\ \Sigma_{z_n}\right)"
 
 
-def matrix_pair_latex(wrong, right) -> str:
-    """Two covariance matrices side by side: the script's rank-1 one and EM's."""
+def matrix_pair_latex(wrong, right, labels: tuple[str, str]) -> str:
+    """Two covariance matrices side by side, each named below (``labels``): the script's rank-1 one and EM's."""
     return tex(
-        r"\underbrace{<wrong>}_{\text{script: np.dot}} \qquad \underbrace{<right>}_{\text{EM: np.outer}}",
+        r"\underbrace{<wrong>}_{\text{<wrong_label>}} \qquad \underbrace{<right>}_{\text{<right_label>}}",
         wrong=latex_matrix(np.asarray(wrong)),
         right=latex_matrix(np.asarray(right)),
+        wrong_label=labels[0],
+        right_label=labels[1],
     )

@@ -77,7 +77,7 @@ def _arrow(x: float, start: float, end: float, text: str, color: str, large: boo
     }
 
 
-def slice_figure(piece: IterationSlice, *, large: bool = False) -> go.Figure:
+def slice_figure(piece: IterationSlice, *, large: bool = False, lang: str = "en") -> go.Figure:
     """The log-likelihood and the bound along the path theta_t -> theta_{t+1}, the gain and the bonus labelled.
 
     The bound touches the log-likelihood at s = 0 (the E-step closed the gap) and peaks at s = 1
@@ -94,23 +94,23 @@ def slice_figure(piece: IterationSlice, *, large: bool = False) -> go.Figure:
             x=path.s,
             y=path.lower_bound,
             mode="lines",
-            name=t("why.fig.bound"),
+            name=t("why.fig.bound", lang),
             line={"color": BOUND_COLOR, "width": size["line"] * 1.2, "dash": "dash"},
-            hovertemplate=t("why.fig.slice_hover"),
+            hovertemplate=t("why.fig.slice_hover", lang),
         ),
         go.Scatter(
             x=path.s,
             y=path.log_likelihood,
             mode="lines",
-            name=t("why.fig.log_likelihood"),
+            name=t("why.fig.log_likelihood", lang),
             line={"color": LIKELIHOOD_COLOR, "width": size["line"] * 1.2},
-            hovertemplate=t("why.fig.slice_hover"),
+            hovertemplate=t("why.fig.slice_hover", lang),
         ),
         go.Scatter(
             x=[0.0, 1.0, 1.0],
             y=[start_y, piece.bound_after, piece.after],
             mode="markers",
-            name=t("why.fig.key_points"),
+            name=t("why.fig.key_points", lang),
             showlegend=False,
             marker={
                 "size": size["mean"] * 0.8,
@@ -119,12 +119,12 @@ def slice_figure(piece: IterationSlice, *, large: bool = False) -> go.Figure:
                 "line": {"color": "white", "width": 2},
             },
             customdata=[piece.before, piece.bound_after, piece.after],
-            hovertext=[t("why.fig.touch"), t("why.fig.top"), t("why.fig.new")],
+            hovertext=[t("why.fig.touch", lang), t("why.fig.top", lang), t("why.fig.new", lang)],
             hovertemplate="%{hovertext}: %{customdata:.6f}<extra></extra>",
         ),
     ]
-    gain_text = t("why.fig.gain", value=f"{piece.guaranteed_gain:+.3g}")
-    bonus_text = t("why.fig.bonus", value=f"{piece.bonus:+.3g}")
+    gain_text = t("why.fig.gain", lang, value=f"{piece.guaranteed_gain:+.3g}")
+    bonus_text = t("why.fig.bonus", lang, value=f"{piece.bonus:+.3g}")
     annotations = [
         _arrow(1.0, start_y, piece.bound_after, gain_text, GAIN_COLOR, large, "right"),
         _arrow(1.0, piece.bound_after, piece.after, bonus_text, BONUS_COLOR, large, "left"),
@@ -140,7 +140,7 @@ def slice_figure(piece: IterationSlice, *, large: bool = False) -> go.Figure:
                 "yanchor": "bottom",
                 "xanchor": "left",
                 "xshift": 12,
-                "text": t("why.fig.off_scale", value=f"{piece.before:.3g}"),
+                "text": t("why.fig.off_scale", lang, value=f"{piece.before:.3g}"),
                 "font": {"size": size["font"] * 0.85, "color": LIKELIHOOD_COLOR},
             }
         )
@@ -173,13 +173,13 @@ def slice_figure(piece: IterationSlice, *, large: bool = False) -> go.Figure:
         large,
         height=520 if large else 430,
         xaxis={
-            "title": {"text": t("why.fig.slice_x")},
+            "title": {"text": t("why.fig.slice_x", lang)},
             "range": [float(path.s[0]), float(path.s[-1])],
             "tickvals": [-0.5, 0.0, 0.5, 1.0, 1.5],
             "ticktext": ["-0.5", "θ<sub>t</sub>", "0.5", "θ<sub>t+1</sub>", "1.5"],
             "zeroline": False,
         },
-        yaxis={"title": {"text": t("why.fig.per_sample")}, "range": y_range, "zeroline": False},
+        yaxis={"title": {"text": t("why.fig.per_sample", lang)}, "range": y_range, "zeroline": False},
         annotations=annotations,
         shapes=shapes,
     )
@@ -189,7 +189,7 @@ def slice_figure(piece: IterationSlice, *, large: bool = False) -> go.Figure:
 # --------------------------------------------------------------------------- 2. every half-step
 
 
-def half_step_sentences(decomposition: Decomposition) -> list[str]:
+def half_step_sentences(decomposition: Decomposition, *, lang: str = "en") -> list[str]:
     """One sentence per half-step: what it did to the bound, the gap and the log-likelihood."""
     rises = decomposition.rises()
     sentences = []
@@ -203,11 +203,13 @@ def half_step_sentences(decomposition: Decomposition) -> list[str]:
             "bound_rise": rises[1, index],
         }
         key = "why.half.first" if index == 0 else f"why.half.{phase}"
-        sentences.append(t(key, **values))
+        sentences.append(t(key, lang, **values))
     return sentences
 
 
-def decomposition_figure(decomposition: Decomposition, current: int | None = None, *, large: bool = False) -> go.Figure:
+def decomposition_figure(
+    decomposition: Decomposition, current: int | None = None, *, large: bool = False, lang: str = "en"
+) -> go.Figure:
     """Log-likelihood and bound over every half-step with the gap between them shaded; iteration ``current`` banded.
 
     Hover (or click) a half-step for its sentence (:func:`half_step_sentences`). A first value far
@@ -215,7 +217,7 @@ def decomposition_figure(decomposition: Decomposition, current: int | None = Non
     """
     size = sizes(large)
     x = decomposition.positions
-    sentences = half_step_sentences(decomposition)
+    sentences = half_step_sentences(decomposition, lang=lang)
     # In half-step order, the first E-step's bound left out (it equals its log-likelihood), so the
     # shared rule sees the first value alone and can leave an off-scale start out of the range.
     ordered = np.ravel(np.column_stack([decomposition.log_likelihood, decomposition.lower_bound]))
@@ -227,7 +229,7 @@ def decomposition_figure(decomposition: Decomposition, current: int | None = Non
         go.Scatter(
             y=np.maximum(decomposition.lower_bound, floor),
             mode="lines+markers",
-            name=t("why.fig.bound"),
+            name=t("why.fig.bound", lang),
             line={"color": BOUND_COLOR, "width": size["line"], "dash": "dash"},
             marker={"size": size["point"] + 2, "color": BOUND_COLOR, "symbol": symbols},
             **common,
@@ -235,7 +237,7 @@ def decomposition_figure(decomposition: Decomposition, current: int | None = Non
         go.Scatter(
             y=np.maximum(decomposition.log_likelihood, floor),
             mode="lines+markers",
-            name=t("why.fig.log_likelihood_gap"),
+            name=t("why.fig.log_likelihood_gap", lang),
             line={"color": LIKELIHOOD_COLOR, "width": size["line"]},
             marker={"size": size["point"] + 2, "color": LIKELIHOOD_COLOR, "symbol": symbols},
             fill="tonexty",
@@ -255,7 +257,7 @@ def decomposition_figure(decomposition: Decomposition, current: int | None = Non
                 "yanchor": "bottom",
                 "xanchor": "left",
                 "xshift": 10,
-                "text": t("why.fig.off_scale", value=f"{decomposition.log_likelihood[0]:.3g}"),
+                "text": t("why.fig.off_scale", lang, value=f"{decomposition.log_likelihood[0]:.3g}"),
                 "font": {"size": size["font"] * 0.85},
             }
         )
@@ -279,12 +281,12 @@ def decomposition_figure(decomposition: Decomposition, current: int | None = Non
         large,
         height=480 if large else 380,
         xaxis={
-            "title": {"text": t("why.fig.decomposition_x")},
+            "title": {"text": t("why.fig.decomposition_x", lang)},
             "zeroline": False,
             "tick0": 1,
             "dtick": max(1, int(np.ceil(decomposition.iterations.max(initial=1) / MAX_TICKS))),
         },
-        yaxis={"title": {"text": t("why.fig.per_sample")}, "range": y_range, "zeroline": False},
+        yaxis={"title": {"text": t("why.fig.per_sample", lang)}, "range": y_range, "zeroline": False},
         annotations=annotations,
         shapes=shapes,
     )
@@ -320,7 +322,7 @@ def _path_trace(
 
 
 def landscape_figure(
-    mu_values: np.ndarray, grid: np.ndarray, comparison: Comparison, *, large: bool = False
+    mu_values: np.ndarray, grid: np.ndarray, comparison: Comparison, *, large: bool = False, lang: str = "en"
 ) -> go.Figure:
     """The mean log-likelihood over (mu1, mu2) as contours, with EM's path and gradient ascent's from one start.
 
@@ -344,21 +346,23 @@ def landscape_figure(
             contours={"start": top - LANDSCAPE_DEPTH, "end": top, "size": 0.2},
             line={"width": 0.5, "color": "rgba(255,255,255,0.6)"},
             colorbar={
-                "title": {"text": t("why.fig.landscape_scale"), "side": "right"},
+                "title": {"text": t("why.fig.landscape_scale", lang), "side": "right"},
                 "thickness": 14,
                 "tickformat": ".1f",
             },
-            hovertemplate="μ1 = %{x:.2f}, μ2 = %{y:.2f}<br>" + t("why.fig.landscape_hover") + "<extra></extra>",
-            name=t("why.fig.landscape_scale"),
+            hovertemplate="μ1 = %{x:.2f}, μ2 = %{y:.2f}<br>" + t("why.fig.landscape_hover", lang) + "<extra></extra>",
+            name=t("why.fig.landscape_scale", lang),
         ),
-        _path_trace(comparison.em.means, t("why.fig.em_path"), EM_COLOR, "circle", large, size["point"] + 5, 1.5),
-        _path_trace(comparison.ascent.means, t("why.fig.ascent_path"), ASCENT_COLOR, "square", large, size["point"]),
+        _path_trace(comparison.em.means, t("why.fig.em_path", lang), EM_COLOR, "circle", large, size["point"] + 5, 1.5),
+        _path_trace(
+            comparison.ascent.means, t("why.fig.ascent_path", lang), ASCENT_COLOR, "square", large, size["point"]
+        ),
         go.Scatter(
             x=[start[0]],
             y=[start[1]],
             mode="markers+text",
-            name=t("why.fig.start"),
-            text=[t("why.fig.start")],
+            name=t("why.fig.start", lang),
+            text=[t("why.fig.start", lang)],
             textposition="bottom center",
             textfont={"size": size["font"]},
             marker={"size": size["mean"], "color": "#ffffff", "symbol": "star", "line": {"color": "#000", "width": 2}},
@@ -368,10 +372,10 @@ def landscape_figure(
             x=target_x,
             y=target_y,
             mode="markers",
-            name=t("why.fig.click"),
+            name=t("why.fig.click", lang),
             showlegend=False,
             marker={"size": 10, "color": "rgba(0,0,0,0)"},
-            hovertemplate=t("why.fig.click_hover") + "<extra></extra>",
+            hovertemplate=t("why.fig.click_hover", lang) + "<extra></extra>",
         ),
     ]
     axis = {"range": list(MU_RANGE), "zeroline": False, "constrain": "domain"}
