@@ -130,6 +130,14 @@ def test_in_chinese_no_english_sentence_of_the_catalogue_shows(page):
             assert english_left(at) == {}, key
 
 
+@pytest.mark.parametrize("section", ["sing", "ls", "hs", "seed"])
+def test_in_chinese_every_pitfall_experiment_shows_no_english_sentence(section):
+    """The page test above sees only the first experiment; the link opens each of the others."""
+    at = open_page("pages/4_When_EM_goes_wrong.py", lang="zh", pit_section=section)
+    assert english_left(at) == {}
+    assert any(re.search(r"[\u4e00-\u9fff]", text) for text in shown_strings(at))
+
+
 def test_english_pages_do_show_the_catalogue_s_sentences():
     """The check above can fail: the same page in English shows many of the sentences."""
     assert len(english_left(open_page("app.py"))) > 10
