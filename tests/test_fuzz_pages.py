@@ -33,14 +33,8 @@ PAGES = (
     "pages/5_Your_own_data.py",
     "pages/6_Why_EM_works.py",
 )
-# The pages wired to the language control also run in Chinese (pages 4 and 6 join when wired).
-CHINESE_PAGES = (
-    "app.py",
-    "pages/1_Step_through.py",
-    "pages/2_How_the_data_is_made.py",
-    "pages/3_How_many_components.py",
-    "pages/5_Your_own_data.py",
-)
+# The pages wired to the language control (all of them) also run in Chinese.
+CHINESE_PAGES = PAGES
 CASES = [*((page, "en") for page in PAGES), *((page, "zh") for page in CHINESE_PAGES)]
 # Widgets that appear only after earlier combinations get another all-pairs round, at most this many.
 MAX_ROUNDS = 3

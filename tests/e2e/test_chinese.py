@@ -21,7 +21,9 @@ CHINESE_PAGES = [
     ("step_through", "Step_through?lang=zh", None, 1),
     ("story", "How_the_data_is_made?lang=zh", None, 3),
     ("choose_k", "How_many_components?lang=zh&ck_kmax=8&ck_n_init=1", None, 2),
+    ("pitfalls", "When_EM_goes_wrong?lang=zh", None, 3),
     ("your_data", "Your_own_data?lang=zh", "up_example", 1),
+    ("why", "Why_EM_works?lang=zh", None, 3),
 ]
 WINDOW = {"width": 1280, "height": 720}
 TALL = {"width": 1280, "height": 3600}
