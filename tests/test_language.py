@@ -76,7 +76,7 @@ def test_cjk_fallback_is_idempotent_and_handles_empty_families():
 # --------------------------------------------------------------------------- pages in Chinese (AppTest)
 
 ROOT = Path(__file__).resolve().parent.parent
-# The pages wired to the language control. Pages 4 and 6 join with one line each when wired.
+# The pages wired to the language control (all of them).
 CHINESE_PAGES = (
     "app.py",
     "pages/1_Step_through.py",
