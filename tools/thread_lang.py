@@ -1,7 +1,7 @@
 """A codemod that threads an explicit ``lang`` through every function that shows catalogue text.
 
-How the Playground and the pages 1, 2, 3, 5 were wired to the language control (issue 12), kept
-for the pages still to wire. For the files given, it finds every function that calls ``t(...)``
+How every page was wired to the language control (issue 12), kept for the next page or feature
+that shows catalogue text. For the files given, it finds every function that calls ``t(...)``
 or (transitively, by name) one that does, gives it a keyword-only ``lang: str = "en"``, passes
 ``lang`` as ``t``'s second argument and ``lang=lang`` to those calls; ``main`` gets no parameter
 (write ``lang = setup_page(...)`` in it). Then read the diff: ``ruff check`` reports calls whose
