@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import av
 import numpy as np
@@ -276,9 +277,14 @@ def rendered(figure):
     if find_chromium() is None:
         pytest.skip("no Chromium installed (apt-get install chromium, or set EMLAB_CHROMIUM)")
     progress = []
-    pngs = render_frames(figure, progress=lambda done, total: progress.append((done, total)))
     figures = frame_figures(figure)
-    references = render_figures([figures[0], figures[-1]])
+    # In its own thread: Playwright's sync API refuses a thread whose asyncio loop is running, and
+    # the browser tests' session-wide Playwright runs one in this thread when the whole suite runs.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        pngs = worker.submit(
+            render_frames, figure, progress=lambda done, total: progress.append((done, total))
+        ).result()
+        references = worker.submit(render_figures, [figures[0], figures[-1]]).result()
     return pngs, progress, references
 
 

@@ -114,4 +114,6 @@ def standalone_html(figure: go.Figure, title: str, lang: str = "en") -> bytes:
     )
     page = buffer.getvalue().replace("<head>", f"<head><title>{html.escape(title)}</title>", 1)
     page = page.replace("<html>", f'<html lang="{HTML_LANGUAGES.get(lang, "en")}">', 1)
+    if not page.lstrip().lower().startswith("<!doctype"):
+        page = "<!doctype html>\n" + page  # standards mode in every browser (plotly writes none)
     return page.encode()
