@@ -62,8 +62,8 @@ def blended_colors(responsibilities: np.ndarray | None, n_points: int) -> list[s
     return [f"rgba({r},{g},{b},{a:.3f})" for r, g, b, a in zip(red, green, blue, alpha, strict=True)]
 
 
-def soft_point_trace(points: np.ndarray, responsibilities: np.ndarray | None, *, large: bool = False) -> go.Scatter:
-    """All points in one trace, each coloured by its responsibility-weighted blend (see :func:`blended_colors`)."""
+def _points_trace(points: np.ndarray, marker: dict, *, large: bool) -> go.Scatter:
+    """All points in one unlabelled marker trace; ``marker`` says how they are coloured."""
     return go.Scatter(
         x=points[:, 0],
         y=points[:, 1],
@@ -71,12 +71,14 @@ def soft_point_trace(points: np.ndarray, responsibilities: np.ndarray | None, *,
         name="points",
         hoverinfo="skip",
         showlegend=False,
-        marker={
-            "size": sizes(large)["point"],
-            "color": blended_colors(responsibilities, len(points)),
-            "line": {"width": 0},
-        },
+        marker={"size": sizes(large)["point"], **marker},
     )
+
+
+def soft_point_trace(points: np.ndarray, responsibilities: np.ndarray | None, *, large: bool = False) -> go.Scatter:
+    """All points in one trace, each coloured by its responsibility-weighted blend (see :func:`blended_colors`)."""
+    marker = {"color": blended_colors(responsibilities, len(points)), "line": {"width": 0}}
+    return _points_trace(points, marker, large=large)
 
 
 def hard_point_trace(points: np.ndarray, labels: np.ndarray, n_components: int, *, large: bool = False) -> go.Scatter:
@@ -85,23 +87,15 @@ def hard_point_trace(points: np.ndarray, labels: np.ndarray, n_components: int, 
     for k in range(n_components):
         color = rgba(component_color(k), 0.85)
         scale += [[k / n_components, color], [(k + 1) / n_components, color]]
-    return go.Scatter(
-        x=points[:, 0],
-        y=points[:, 1],
-        mode="markers",
-        name="points",
-        hoverinfo="skip",
-        showlegend=False,
-        marker={
-            "size": sizes(large)["point"],
-            "color": (np.asarray(labels) + 0.5).astype(np.float32),
-            "cmin": 0,
-            "cmax": n_components,
-            "colorscale": scale,
-            "showscale": False,
-            "line": {"width": 0},
-        },
-    )
+    marker = {
+        "color": (np.asarray(labels) + 0.5).astype(np.float32),
+        "cmin": 0,
+        "cmax": n_components,
+        "colorscale": scale,
+        "showscale": False,
+        "line": {"width": 0},
+    }
+    return _points_trace(points, marker, large=large)
 
 
 def start_trace(view: View2D, means: np.ndarray, *, large: bool = False, lang: str = "en") -> go.Scatter:

@@ -6,8 +6,6 @@ reason (``.ci/run`` installs Debian's ``chromium`` so CI always runs them).
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,24 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from emlab.playground.slides import CHROMIUM_ARGS, find_chromium
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 def chromium_path() -> str | None:
-    """Debian's Chromium, or the one named by EMLAB_CHROMIUM."""
-    for candidate in (os.environ.get("EMLAB_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
+    """The Chromium the app's own slide export would use (one lookup rule: emlab.playground.slides)."""
+    return find_chromium()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -115,7 +103,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=list(CHROMIUM_ARGS))
         yield launched
         launched.close()
 
