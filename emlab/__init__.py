@@ -15,6 +15,7 @@ in ``shared``, which imports no feature folder. Only ``shared.cache``, ``shared.
       (histogram bins, the off-scale first log-likelihood, which rows a chart draws);
     - ``panels``: the log-likelihood panel and the pieces of a 1-D histogram picture;
     - ``state_figures``: one EM state as traces and as a still figure;
+    - ``layers``: light pieces for still pictures (one blended point trace, ellipses as shapes, ``StillFigure``);
     - ``formulas``: numbers and matrices in LaTeX with live values;
     - ``text``, ``common_text``: the catalogue reader and the shared entries;
       ``language``, ``glossary_zh``: the language setting and the Chinese glossary.
@@ -35,7 +36,7 @@ in ``shared``, which imports no feature folder. Only ``shared.cache``, ``shared.
     - ``model``, ``figures``, ``keys``, ``text``.
 - ``pitfalls`` (``pages/4_When_EM_goes_wrong.py``): local optima, singularities, label switching,
   hard vs soft, the original script's mistakes
-    - ``runs``: the five experiments; ``figures``, ``layers``: their pictures; ``text``.
+    - ``runs``: the five experiments; ``figures``, ``layers``: their pictures (hard labels, panels); ``text``.
 - ``your_data`` (``pages/5_Your_own_data.py``): a CSV file read, its columns chosen
     - ``upload``: the reading steps in order; ``limits``, ``decoding``, ``sniffing``, ``cells``,
       ``column_names``, ``numeric_table``, ``problems``: each step; ``selection``: columns to a

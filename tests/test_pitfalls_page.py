@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from emlab.pitfalls import runs as pitfall_runs
-from emlab.pitfalls.layers import blended_colors, ellipse_path
+from emlab.shared.layers import blended_colors, ellipse_path
 from emlab.shared.text import t
 from gmm_core import ellipse_outlines
 from tests.plotly_json import decode

@@ -1,6 +1,6 @@
 """Figures of the "When EM goes wrong" page (pure, no Streamlit).
 
-Fitted mixtures are drawn with the light pieces of :mod:`emlab.pitfalls.layers` (one blended
+Fitted mixtures are drawn with the light pieces of :mod:`emlab.shared.layers` (one blended
 point trace, ellipses as shapes, labelled means) arranged into panels that share their axes, so
 two pictures side by side can be compared point for point.
 """
@@ -11,16 +11,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from emlab.pitfalls.layers import (
-    ellipse_shapes,
-    fit_layers,
-    hard_point_trace,
-    panels_figure,
-    soft_point_trace,
-    start_trace,
-    still,
-)
+from emlab.pitfalls.layers import fit_layers, hard_point_trace, panels_figure, start_trace
 from emlab.shared.figures import View2D, axis_ranges, legend_entries, mean_trace, truth_traces
+from emlab.shared.layers import ellipse_shapes, soft_point_trace, still
 from emlab.shared.style import FONT_FAMILY, TRUTH_COLOR, rgba, sizes
 from emlab.shared.text import t
 from gmm_core import EMState, GMMParams
