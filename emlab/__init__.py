@@ -17,6 +17,7 @@ in ``shared``, which imports no feature folder. Only ``shared.cache``, ``shared.
     - ``state_figures``: one EM state as traces and as a still figure;
     - ``layers``: light pieces for still pictures (one blended point trace, ellipses as shapes, ``StillFigure``);
     - ``formulas``: numbers and matrices in LaTeX with live values;
+    - ``light_blocks``: small tables as Markdown and code as a ``<pre>`` (no component bundle), one number rule;
     - ``text``, ``common_text``: the catalogue reader and the shared entries;
       ``language``, ``glossary_zh``: the language setting and the Chinese glossary.
 - ``playground`` (``app.py``): the whole fit as an animation

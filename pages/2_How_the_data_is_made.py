@@ -141,7 +141,7 @@ def show_story(story: Story, data_settings: DataSettings, n_draws: int, *, lang:
         if story.n_features > 2:
             st.caption(t("story.stage3.view", lang, d=story.n_features))
     figure_column.plotly_chart(story.samples, key=KEYS.samples_chart, theme=None, config=CHART_CONFIG)
-    st.dataframe(story.table, hide_index=True, width="stretch")
+    st.markdown(story.table)
 
 
 def show_playground_link(*, lang: str = "en") -> None:

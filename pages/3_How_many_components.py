@@ -26,6 +26,7 @@ from emlab.choose_k.model import (
 )
 from emlab.shared.cache import CACHE_TTL_SECONDS, load_chosen_data
 from emlab.shared.controls import data_controls, kept_result, remember, view_controls
+from emlab.shared.light_blocks import code_block_html
 from emlab.shared.page import CHART_CONFIG, setup_page
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import DataSettings, ViewSettings
@@ -189,9 +190,9 @@ def show(
         if data.n_features == 1:
             st.caption(t("ck.one_feature", lang))
     with side_column:
-        st.dataframe(selection_table(comparison, lang=lang), hide_index=True, width="stretch")
+        st.markdown(selection_table(comparison, lang=lang))
     st.markdown(t("ck.code", lang))
-    st.code(estimator_code(comparison, lang=lang), language="python")
+    st.html(code_block_html(estimator_code(comparison, lang=lang)))
 
 
 main()

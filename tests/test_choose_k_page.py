@@ -67,7 +67,8 @@ def test_page_choice_equals_gaussian_mixture_em_on_the_same_data():
     bic = curves(spec(at, "ck_criteria_chart"))[("full", "x")]
     np.testing.assert_allclose(bic, model.selection_.bic, rtol=1e-6)
     assert f"K = {model.selection_.best_k}" in at.success[0].value
-    assert f"# {model.selection_.best_k}" in at.code[0].value
+    code = at.get("html")[0].proto.body
+    assert f"# {model.selection_.best_k}\n" in code and "n_init=2," in code
 
 
 def test_warm_rerun_reuses_the_finished_search(monkeypatch):

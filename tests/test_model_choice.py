@@ -16,7 +16,9 @@ from emlab.choose_k.model import (
 )
 from emlab.shared.pipeline import load_data
 from emlab.shared.settings import DataSettings
+from emlab.shared.text import t
 from gmm_core import COVARIANCE_TYPES, GaussianMixtureEM, log_likelihood
+from tests.markdown_tables import read_table
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -97,10 +99,15 @@ def test_estimator_code_runs_and_gives_the_stated_k(data, comparison):
     assert namespace["model"].selection_.best_k == stated
 
 
-def test_selection_table_has_a_row_per_type(comparison):
-    table = selection_table(comparison)
-    assert len(table) == 4
-    assert table.iloc[:, 0].tolist() == list(COVARIANCE_TYPES)
+def test_selection_table_has_a_row_per_type_and_the_winner_in_bold(comparison):
+    markdown = selection_table(comparison)
+    table = read_table(markdown)
+    assert table[t("ck.table.type")] == list(COVARIANCE_TYPES)
+    chosen = [(s.k_values[np.argmin(s.bic)], s.k_values[np.argmin(s.aic)]) for s in comparison.by_type]
+    shown = [(int(b), int(a)) for b, a in zip(table[t("ck.table.bic_k")], table[t("ck.table.aic_k")], strict=True)]
+    assert shown == chosen
+    bold = [line for line in markdown.splitlines() if line.startswith("| **")]
+    assert bold == [next(line for line in markdown.splitlines() if f"| **{comparison.winner_type}** |" in line)]
 
 
 def test_true_components():

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from emlab.shared.pipeline import load_data
 from emlab.shared.settings import DataSettings
 from emlab.shared.text import t
+from tests.markdown_tables import page_table
 from tests.plotly_json import decode, spec
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -47,8 +48,9 @@ def test_default_story_shows_the_playgrounds_own_draw():
     samples = spec(at, "story_samples_chart")
     assert samples["layout"]["yaxis"]["scaleanchor"] == "x"
     assert any(trace.get("name") == "means" for trace in samples["data"])
-    table = at.dataframe[0].value
-    assert list(table[t("story.table.count")]) == truth.counts.tolist()
+    table = page_table(at, t("story.table.count"))
+    assert table[t("story.table.count")] == [str(count) for count in truth.counts]
+    assert table[t("story.table.theta")] == [f"{weight:.3f}" for weight in truth.true_params.weights]
 
 
 def test_link_carries_the_data_settings_to_the_playground_but_not_the_page_controls():
@@ -116,7 +118,7 @@ def test_seed_script_preset_switches_the_layout_and_says_what_it_cannot_make():
     assert at.radio(key="layout").value == "seed_script"
     assert t("story.seed_layout") in [m.value for m in at.markdown]
     means = load_data(DataSettings(layout="seed_script")).true_params.means
-    table_means = at.dataframe[0].value[t("story.table.mean")].tolist()
+    table_means = page_table(at, t("story.table.mean"))[t("story.table.mean")]
     assert table_means == ["(" + ", ".join(f"{v:.2f}" for v in mean) + ")" for mean in means]
     at.button(key="story_preset_spread").click().run()
     assert at.radio(key="layout").value == "spread"

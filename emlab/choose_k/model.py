@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from emlab.shared.light_blocks import fixed, markdown_table
 from emlab.shared.text import t
 from gmm_core import COVARIANCE_TYPES, EMState, e_step, prepare, select_n_components
 
@@ -133,20 +134,26 @@ def true_components(data) -> int | None:
     return None
 
 
-def selection_table(comparison: ModelComparison, *, lang: str = "en") -> pd.DataFrame:
-    """One row per covariance type: its best K by BIC and by AIC, and the log-likelihood at the chosen K."""
+def selection_table(comparison: ModelComparison, *, lang: str = "en") -> str:
+    """One row per covariance type as a Markdown table, the winning type in bold.
+
+    Columns: the type, its best K by BIC and by AIC, and the log-likelihood at the K the
+    comparison's criterion chose.
+    """
     rows = []
     for scores in comparison.by_type:
         chosen = int(np.argmin(scores.scores(comparison.settings.criterion)))
         rows.append(
             {
                 t("ck.table.type", lang): scores.covariance_type,
-                t("ck.table.bic_k", lang): int(scores.k_values[np.argmin(scores.bic)]),
-                t("ck.table.aic_k", lang): int(scores.k_values[np.argmin(scores.aic)]),
-                t("ck.table.ll", lang): round(float(scores.log_likelihoods[chosen]), 4),
+                t("ck.table.bic_k", lang): str(int(scores.k_values[np.argmin(scores.bic)])),
+                t("ck.table.aic_k", lang): str(int(scores.k_values[np.argmin(scores.aic)])),
+                t("ck.table.ll", lang): fixed(scores.log_likelihoods[chosen], 4),
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    winner = [scores.covariance_type for scores in comparison.by_type].index(comparison.winner_type)
+    return markdown_table(table, right=list(table.columns[1:]), bold_rows=[winner])
 
 
 def estimator_code(comparison: ModelComparison, *, lang: str = "en") -> str:

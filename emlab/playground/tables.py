@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from emlab.shared.light_blocks import markdown_table  # noqa: F401 (app.py reads it from here)
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.style import component_name
 from emlab.shared.text import t
@@ -148,20 +149,3 @@ def _reference_columns(reference: GMMParams, index: int, source: str, *, lang: s
         t("table.true_mean", lang): _vector(reference.means[index]),
         t("table.true_std", lang): _vector(stds),
     }
-
-
-def markdown_table(table: pd.DataFrame) -> str:
-    """``table`` as a Markdown pipe table (drawn by Streamlit's Markdown, which the page loads anyway).
-
-    A data-grid widget would pull about 1.5 MB of extra JavaScript into the page before the
-    animation can show; a handful of formatted rows needs none of it.
-    """
-
-    def cell(value) -> str:
-        return str(value).replace("|", "\\|")
-
-    header = "| " + " | ".join(cell(name) for name in table.columns) + " |"
-    right = [pd.api.types.is_numeric_dtype(table[name]) for name in table.columns]
-    rule = "|" + "|".join("--:" if numeric else ":--" for numeric in right) + "|"
-    rows = ["| " + " | ".join(cell(value) for value in row) + " |" for row in table.itertuples(index=False)]
-    return "\n".join([header, rule, *rows])

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from emlab.shared.light_blocks import fixed, markdown_table, vector
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import DataSettings, ViewSettings
 from emlab.shared.style import component_name
@@ -35,8 +36,8 @@ class Story:
     expected, spread : ndarray of shape (K,)
         N theta_k and sqrt(N theta_k (1 - theta_k)).
     dirichlet, counts_chart, samples : go.Figure
-    table : DataFrame
-        One row per class.
+    table : str
+        One row per class, as a Markdown table.
     n_samples, n_features : int
     """
 
@@ -47,7 +48,7 @@ class Story:
     dirichlet: go.Figure
     counts_chart: go.Figure
     samples: go.Figure
-    table: pd.DataFrame
+    table: str
     n_samples: int
     n_features: int
 
@@ -80,17 +81,21 @@ def build_story(
     )
 
 
-def class_table(data: LoadedData, expected: np.ndarray, *, lang: str = "en") -> pd.DataFrame:
-    """One row per class: theta_k, n_k, N theta_k, the mean, and the standard deviations along the ellipse axes."""
+def class_table(data: LoadedData, expected: np.ndarray, *, lang: str = "en") -> str:
+    """One row per class as a Markdown table.
+
+    Columns: theta_k, n_k, N theta_k, the mean, and the standard deviations along the ellipse axes.
+    """
     params = data.true_params
     axes = np.sqrt(np.linalg.eigvalsh(params.full_covariances())[:, ::-1])
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             t("story.table.class", lang): [component_name(k) for k in range(params.n_components)],
-            t("story.table.theta", lang): np.round(params.weights, 3),
-            t("story.table.count", lang): data.counts.astype(int),
-            t("story.table.expected", lang): np.round(expected, 1),
-            t("story.table.mean", lang): ["(" + ", ".join(f"{v:.2f}" for v in mean) + ")" for mean in params.means],
-            t("story.table.spread", lang): [" / ".join(f"{v:.2f}" for v in row) for row in axes],
+            t("story.table.theta", lang): [fixed(weight, 3) for weight in params.weights],
+            t("story.table.count", lang): [str(int(count)) for count in data.counts],
+            t("story.table.expected", lang): [fixed(value, 1) for value in expected],
+            t("story.table.mean", lang): [vector(mean, 2) for mean in params.means],
+            t("story.table.spread", lang): [" / ".join(fixed(value, 2) for value in row) for row in axes],
         }
     )
+    return markdown_table(table, right=list(table.columns[1:4]))
