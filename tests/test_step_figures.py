@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from emlab.shared.figures import histogram_edges, log_likelihood_range
+from emlab.shared.layers import blended_colors
 from emlab.shared.settings import ViewSettings
+from emlab.shared.style import NEUTRAL_POINT, rgba
 from emlab.step_through import walk as stepper
 from emlab.step_through.controller import rows_from_selection
 from emlab.step_through.curve import log_likelihood_figure
@@ -34,6 +36,11 @@ def _json(figure):
     return json.loads(figure.to_json())
 
 
+def ghost_shapes(figure: dict) -> list[dict]:
+    """The ellipses before an M-step: dashed shapes beneath the points."""
+    return [shape for shape in figure["layout"].get("shapes", []) if shape["line"]["dash"] == "dash"]
+
+
 def test_same_inputs_give_the_same_figure(sample, walk):
     scene = make_scene(sample.X, ("x1", "x2"), ViewSettings(), sample.params)
     first = step_figure(scene, walk.current, walk.previous).to_json()
@@ -53,7 +60,7 @@ def test_after_an_m_step_arrows_start_at_the_old_means(sample, walk):
     heads = np.array([[a["x"], a["y"]] for a in arrows])
     np.testing.assert_allclose(tails, old[moved])
     np.testing.assert_allclose(heads, new[moved])
-    assert sum("(before)" in trace.get("name", "") for trace in figure["data"]) == 6  # K ghosts at 2 levels
+    assert len(ghost_shapes(figure)) == 6  # K ghost ellipses at 2 levels
 
 
 def test_an_e_step_draws_no_ghosts_and_marks_the_selected_point(sample, walk):
@@ -61,7 +68,7 @@ def test_an_e_step_draws_no_ghosts_and_marks_the_selected_point(sample, walk):
     e_walk = stepper.back(walk)
     figure = _json(step_figure(scene, e_walk.current, e_walk.previous, selected=42))
     assert figure["layout"].get("annotations", []) == []
-    assert not any("(before)" in trace.get("name", "") for trace in figure["data"])
+    assert not ghost_shapes(figure) and len(figure["layout"]["shapes"]) == 6  # the ellipses now, no ghosts
     selected = next(trace for trace in figure["data"] if trace.get("name") == "selected point x_42")
     assert selected["x"][0] == pytest.approx(sample.X[42, 0], rel=1e-6)
 
@@ -69,9 +76,35 @@ def test_an_e_step_draws_no_ghosts_and_marks_the_selected_point(sample, walk):
 def test_every_drawn_point_is_clickable_by_its_row(sample, walk):
     scene = make_scene(sample.X, ("x1", "x2"), ViewSettings(), None)
     figure = step_figure(scene, walk.current, walk.previous)
-    targets = figure.data[-1]
-    np.testing.assert_array_equal(np.asarray(targets.customdata), np.arange(300))
-    assert targets.marker.opacity == 0
+    clickable = [trace for trace in figure.data if trace.customdata is not None]
+    assert len(clickable) == 1 and clickable[0].name == "points"
+    np.testing.assert_array_equal(np.asarray(clickable[0].customdata), np.arange(300))
+    assert clickable[0].selected.marker.opacity == clickable[0].unselected.marker.opacity == 1  # a click dims nothing
+
+
+def test_the_points_are_one_trace_in_their_blended_colours(sample, walk):
+    # N markers, not (K + 2) x N: one trace whose per-point colour is the blend of the components'.
+    scene = make_scene(sample.X, ("x1", "x2"), ViewSettings(), None)
+    e_walk = stepper.back(walk)
+    figure = _json(step_figure(scene, e_walk.current, e_walk.previous))
+    points = [trace for trace in figure["data"] if trace.get("mode") == "markers" and trace.get("customdata")]
+    assert len(points) == 1
+    assert points[0]["marker"]["color"] == blended_colors(e_walk.current.responsibilities, 300)
+    grey = _json(step_figure(scene, walk.steps[0]))  # before the first E-step: one grey for all
+    assert [t["marker"]["color"] for t in grey["data"] if t.get("name") == "points"] == [rgba(NEUTRAL_POINT, 0.35)]
+    assert blended_colors(None, 1) == ["rgba(154,154,154,0.350)"]  # the same grey, as the blend writes it
+
+
+def test_every_half_step_draws_the_same_traces_in_the_same_order(sample, walk):
+    # The browser then updates the chart in place (plotly.react) instead of building it anew.
+    scene = make_scene(sample.X, ("x1", "x2"), ViewSettings(), sample.params)
+    e_walk = stepper.back(walk)
+    half_steps = [(walk.steps[0], None), (e_walk.current, e_walk.previous), (walk.current, walk.previous)]
+    layouts = set()
+    for state, previous in half_steps:
+        figure = _json(step_figure(scene, state, previous, changed=np.zeros(300, bool), selected=3))
+        layouts.add(tuple((trace["type"], trace.get("mode")) for trace in figure["data"]))
+    assert len(layouts) == 1
 
 
 @pytest.mark.parametrize(

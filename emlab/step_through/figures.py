@@ -12,10 +12,15 @@ What each half-step shows
 - after an M-step: the old ellipses dashed and faded behind the new ones, and an arrow from
   every old mean to its new position.
 
-Every drawn point is also in one invisible "click target" trace whose ``customdata`` is the
-point's row in the data, so a click on the chart names the row however many traces lie beneath
-(``emlab.step_through.controller.rows_from_selection`` reads it back). The log-likelihood curve
-beside the chart is in :mod:`emlab.step_through.curve`.
+Drawn light (issue 10, with :mod:`emlab.shared.layers`): the points are *one* marker trace whose
+per-point colour is the responsibility-weighted blend of the component colours (N markers, not
+(K + 2) x N), the ellipses are layout shapes, and one trace per visual layer otherwise. That
+points trace also carries each point's row in the data as ``customdata``, so a click on the
+chart names the row (``emlab.step_through.controller.rows_from_selection`` reads it back; plotly
+finds the nearest point whatever lies above it). Every half-step of one walk draws the same
+traces in the same order (empty where a half-step has nothing to show), so the browser updates
+the chart in place instead of building it anew. The log-likelihood curve beside the chart is in
+:mod:`emlab.step_through.curve`.
 """
 
 from __future__ import annotations
@@ -23,15 +28,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from emlab.shared.figures import (
-    base_layout,
-    ellipse_traces,
-    legend_entries,
-    mean_trace,
-    point_traces,
-    responsibility_shades,
-    truth_traces,
-)
+from emlab.shared.figures import base_layout, legend_entries, mean_trace, truth_traces
+from emlab.shared.layers import BASE_OPACITY, ellipse_shapes, marker_points_trace, soft_point_trace
 from emlab.shared.style import NEUTRAL_POINT, component_color, component_name, rgba, sizes
 from emlab.shared.text import t
 from emlab.step_through.scene import Scene
@@ -79,29 +77,28 @@ def step_figure(
     """
     ghost = previous.params if (state.phase == "M" and previous is not None) else None
     if scene.one_feature:
-        traces, annotations = _histogram_traces(scene, state, ghost, lang=lang)
+        traces, annotations, shapes = _histogram_traces(scene, state, ghost, lang=lang)
     else:
-        traces, annotations = _scatter_traces(scene, state, ghost, lang=lang)
+        traces, annotations, shapes = _scatter_traces(scene, state, ghost, lang=lang)
     traces += _marks(scene, changed, selected, picks, picks_data, lang=lang)
     traces += _legend(state.params.n_components, scene, ghost is not None, lang=lang)
-    traces.append(_click_targets(scene, lang=lang))
-    return _finish(go.Figure(data=traces), scene, annotations, lang=lang)
+    return _finish(go.Figure(data=traces), scene, annotations, shapes, lang=lang)
 
 
 def pick_figure(
     scene: Scene, picks: tuple[int, ...] = (), picks_data: np.ndarray | None = None, *, lang: str = "en"
 ) -> go.Figure:
     """The data alone (grey), with the points clicked so far as numbered crosses: choosing a manual start."""
-    n_points = len(scene.rows)
-    traces = point_traces(scene.points, np.zeros((0, n_points), dtype=np.uint8), large=scene.large)
+    traces = [_points(scene, None, lang=lang)]
     if scene.one_feature:
         traces = [_histogram_bar(scene, lang=lang), *traces]
-    traces += _marks(scene, None, None, picks, picks_data, lang=lang)
-    traces.append(_click_targets(scene, lang=lang))
-    return _finish(go.Figure(data=traces), scene, [], lang=lang)
+    traces.append(_picks(scene, picks, np.zeros((0, 2)) if picks_data is None else picks_data, lang=lang))
+    return _finish(go.Figure(data=traces), scene, [], [], lang=lang)
 
 
-def _finish(figure: go.Figure, scene: Scene, annotations: list[dict], *, lang: str = "en") -> go.Figure:
+def _finish(
+    figure: go.Figure, scene: Scene, annotations: list[dict], shapes: list[dict], *, lang: str = "en"
+) -> go.Figure:
     """Shared layout: fixed axes, click-to-select, no drag (a drag would zoom away from the fixed view)."""
     if scene.one_feature:
         x_title, y_title = t("step.fig.value", lang), t("step.fig.density", lang)
@@ -109,6 +106,7 @@ def _finish(figure: go.Figure, scene: Scene, annotations: list[dict], *, lang: s
         x_title, y_title = scene.view.x_title, scene.view.y_title
     layout = base_layout(scene.x_range, scene.y_range, x_title, y_title, large=scene.large, height=_height(scene))
     layout["annotations"] = annotations
+    layout["shapes"] = shapes
     layout["clickmode"] = "event+select"
     layout["dragmode"] = False
     # The legend sits in a row above the plot, so the data gets the full width of the column.
@@ -129,27 +127,42 @@ def _height(scene: Scene) -> int:
     return 680 if scene.large else 600
 
 
-def _shades(scene: Scene, state: EMState) -> np.ndarray:
-    responsibilities = None if state.responsibilities is None else state.responsibilities[scene.rows]
-    return responsibility_shades(responsibilities, state.params.n_components, len(scene.rows))
+def _points(scene: Scene, responsibilities: np.ndarray | None, *, lang: str = "en") -> go.Scatter:
+    """Every drawn point once, in its blended colour (grey before the first E-step), carrying its data row.
+
+    A click selects a point of this trace: it must not look different when selected, so selected
+    and unselected points keep full opacity (their colours carry their own).
+    """
+    clickable = {
+        "customdata": scene.rows.astype(np.int32),
+        "hoverinfo": None,
+        "hovertemplate": t("step.fig.hover", lang),
+        "selected": {"marker": {"opacity": 1}},
+        "unselected": {"marker": {"opacity": 1}},
+    }
+    if responsibilities is None:  # one colour for all: no need to send it N times
+        marker = {"color": rgba(NEUTRAL_POINT, BASE_OPACITY), "line": {"width": 0}}
+        return marker_points_trace(scene.points, marker, large=scene.large, **clickable)
+    return soft_point_trace(scene.points, responsibilities[scene.rows], large=scene.large, **clickable)
 
 
 def _scatter_traces(
     scene: Scene, state: EMState, ghost: GMMParams | None, *, lang: str = "en"
-) -> tuple[list, list[dict]]:
+) -> tuple[list, list[dict], list[dict]]:
+    """Truth, points, means before and now (traces); ellipses before and now (shapes); arrows (annotations)."""
     traces = list(truth_traces(scene.truth, scene.view, large=scene.large, lang=lang))
-    annotations = []
+    traces.append(_points(scene, state.responsibilities, lang=lang))
+    means, covariances = scene.view.components(state.params)
+    shapes, annotations = [], []
+    ghost_means = np.zeros((0, 2))
     if ghost is not None:
         ghost_means, ghost_covariances = scene.view.components(ghost)
-        traces += ellipse_traces(ghost_means, ghost_covariances, large=scene.large, ghost=True)
-    traces += point_traces(scene.points, _shades(scene, state), large=scene.large)
-    means, covariances = scene.view.components(state.params)
-    traces += ellipse_traces(means, covariances, large=scene.large)
-    if ghost is not None:
-        traces.append(_ghost_means(ghost_means, scene.large, lang=lang))
+        shapes = ellipse_shapes(ghost_means, ghost_covariances, large=scene.large, ghost=True, axes="")
         annotations = _arrows(ghost_means, means, scene)
+    shapes += ellipse_shapes(means, covariances, large=scene.large, axes="")
+    traces.append(_ghost_means(ghost_means, scene.large, lang=lang))
     traces.append(_unlisted(mean_trace(means, large=scene.large, lang=lang)))
-    return traces, annotations
+    return traces, annotations, shapes
 
 
 def _unlisted(trace: go.Scatter) -> go.Scatter:
@@ -207,68 +220,59 @@ def _arrows(start: np.ndarray, end: np.ndarray, scene: Scene) -> list[dict]:
 
 
 def _marks(scene, changed, selected, picks, picks_data, *, lang: str = "en") -> list[go.Scatter]:
-    """Rings on changed points, the selected point, and the numbered manual picks."""
-    traces = []
+    """Rings on changed points and the selected point (both always there, empty when there is nothing
+    to mark, so every half-step draws the same traces), and the numbered manual picks when given."""
     size = sizes(scene.large)
-    if changed is not None:
-        shown = np.flatnonzero(changed[scene.rows])
-        traces.append(
-            go.Scatter(
-                x=scene.points[shown, 0],
-                y=scene.points[shown, 1],
-                mode="markers",
-                name=t("step.fig.changed", lang, count=int(np.count_nonzero(changed))),
-                hoverinfo="skip",
-                marker={
-                    "symbol": "circle-open",
-                    "size": size["point"] + 8,
-                    "color": CHANGED_COLOR,
-                    "line": {"width": 2 if scene.large else 1.6},
-                },
-            )
-        )
-    if selected is not None:
-        position = np.flatnonzero(scene.rows == selected)
-        if position.size:
-            xy = scene.points[position[0]]
-            traces.append(
-                go.Scatter(
-                    x=[float(xy[0])],
-                    y=[float(xy[1])],
-                    mode="markers+text",
-                    name=t("step.fig.selected", lang, index=selected),
-                    text=[t("step.fig.selected_label", lang, index=selected)],
-                    textposition="bottom center",
-                    textfont={"size": size["font"], "color": SELECTED_COLOR},
-                    hoverinfo="skip",
-                    marker={
-                        "symbol": "circle-open",
-                        "size": size["mean"] + 8,
-                        "color": SELECTED_COLOR,
-                        "line": {"width": 3},
-                    },
-                )
-            )
-    if picks and picks_data is not None:
-        traces.append(
-            go.Scatter(
-                x=picks_data[:, 0].astype(np.float32),
-                y=picks_data[:, 1].astype(np.float32),
-                mode="markers+text",
-                name=t("step.fig.picks", lang),
-                text=[component_name(i) for i in range(len(picks))],
-                textposition="top right",
-                textfont={"size": size["font"], "color": SELECTED_COLOR},
-                hoverinfo="skip",
-                marker={
-                    "symbol": "x-thin-open",
-                    "size": size["mean"] + 6,
-                    "color": SELECTED_COLOR,
-                    "line": {"width": 4},
-                },
-            )
-        )
+    shown = np.flatnonzero(changed[scene.rows]) if changed is not None else np.zeros(0, dtype=int)
+    position = np.flatnonzero(scene.rows == selected)[:1] if selected is not None else np.zeros(0, dtype=int)
+    traces = [
+        go.Scatter(
+            x=scene.points[shown, 0],
+            y=scene.points[shown, 1],
+            mode="markers",
+            name=t("step.fig.changed", lang, count=0 if changed is None else int(np.count_nonzero(changed))),
+            showlegend=changed is not None,
+            hoverinfo="skip",
+            marker={
+                "symbol": "circle-open",
+                "size": size["point"] + 8,
+                "color": CHANGED_COLOR,
+                "line": {"width": 2 if scene.large else 1.6},
+            },
+        ),
+        go.Scatter(
+            x=[float(x) for x in scene.points[position, 0]],
+            y=[float(y) for y in scene.points[position, 1]],
+            mode="markers+text",
+            name=t("step.fig.selected", lang, index="" if selected is None else selected),
+            showlegend=bool(position.size),
+            text=[t("step.fig.selected_label", lang, index=selected)] * position.size,
+            textposition="bottom center",
+            textfont={"size": size["font"], "color": SELECTED_COLOR},
+            hoverinfo="skip",
+            marker={"symbol": "circle-open", "size": size["mean"] + 8, "color": SELECTED_COLOR, "line": {"width": 3}},
+        ),
+    ]
+    if picks_data is not None:
+        traces.append(_picks(scene, picks, picks_data, lang=lang))
     return traces
+
+
+def _picks(scene: Scene, picks: tuple[int, ...], picks_data: np.ndarray, *, lang: str = "en") -> go.Scatter:
+    """The rows clicked as starting means so far, as numbered crosses (an empty trace before the first)."""
+    size = sizes(scene.large)
+    return go.Scatter(
+        x=picks_data[:, 0].astype(np.float32),
+        y=picks_data[:, 1].astype(np.float32),
+        mode="markers+text",
+        name=t("step.fig.picks", lang),
+        showlegend=bool(picks),
+        text=[component_name(i) for i in range(len(picks))],
+        textposition="top right",
+        textfont={"size": size["font"], "color": SELECTED_COLOR},
+        hoverinfo="skip",
+        marker={"symbol": "x-thin-open", "size": size["mean"] + 6, "color": SELECTED_COLOR, "line": {"width": 4}},
+    )
 
 
 def _legend(n_components: int, scene: Scene, with_ghost: bool, *, lang: str = "en") -> list[go.Scatter]:
@@ -276,33 +280,17 @@ def _legend(n_components: int, scene: Scene, with_ghost: bool, *, lang: str = "e
     entries = legend_entries(n_components, large=scene.large, lang=lang)
     if scene.one_feature:
         entries = entries[:n_components]
-    if with_ghost:
-        entries.append(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                name=t("step.fig.before", lang),
-                line={"color": "#777777", "dash": "dash", "width": sizes(scene.large)["line"] * 0.6},
-            )
+    entries.append(  # always there, listed only while the ghosts are drawn
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=t("step.fig.before", lang),
+            showlegend=with_ghost,
+            line={"color": "#777777", "dash": "dash", "width": sizes(scene.large)["line"] * 0.6},
         )
-    return entries
-
-
-def _click_targets(scene: Scene, *, lang: str = "en") -> go.Scatter:
-    """Every drawn point once more, invisible, carrying its data row: what a click selects."""
-    return go.Scatter(
-        x=scene.points[:, 0],
-        y=scene.points[:, 1],
-        mode="markers",
-        name="points",
-        showlegend=False,
-        customdata=scene.rows.astype(np.int32),
-        hovertemplate=t("step.fig.hover", lang),
-        marker={"size": sizes(scene.large)["point"] + 4, "color": NEUTRAL_POINT, "opacity": 0},
-        selected={"marker": {"opacity": 0}},
-        unselected={"marker": {"opacity": 0}},
     )
+    return entries
 
 
 # --------------------------------------------------------------------------- one feature
@@ -310,8 +298,12 @@ def _click_targets(scene: Scene, *, lang: str = "en") -> go.Scatter:
 
 def _histogram_traces(
     scene: Scene, state: EMState, ghost: GMMParams | None, *, lang: str = "en"
-) -> tuple[list, list[dict]]:
-    """Histogram of the data, pi_k N(x | mu_k, sigma_k^2) per component, and a soft-coloured rug below."""
+) -> tuple[list, list[dict], list[dict]]:
+    """Histogram of the data, pi_k N(x | mu_k, sigma_k^2) per component, and a soft-coloured rug below.
+
+    The curves before an M-step are always there (empty at other half-steps), so every half-step
+    draws the same traces.
+    """
     traces = [_histogram_bar(scene, lang=lang)]
     grid = np.linspace(scene.x_range[0], scene.x_range[1], GRID_POINTS)
     if scene.truth is not None:
@@ -325,31 +317,32 @@ def _histogram_traces(
                 scene.large,
             )
         )
-    if ghost is not None:
-        for k, curve in enumerate(component_densities_1d(ghost, grid)):
-            traces.append(
-                _curve(
-                    grid,
-                    curve,
-                    f"{component_name(k)} {t('step.fig.before', lang)}",
-                    rgba(component_color(k), 0.45),
-                    "dash",
-                    scene.large,
-                    legend=False,
-                )
+    n_components = state.params.n_components
+    ghost_curves = component_densities_1d(ghost, grid) if ghost is not None else np.zeros((n_components, 0))
+    for k, curve in enumerate(ghost_curves):
+        traces.append(
+            _curve(
+                grid[: len(curve)],
+                curve,
+                f"{component_name(k)} {t('step.fig.before', lang)}",
+                rgba(component_color(k), 0.45),
+                "dash",
+                scene.large,
+                legend=False,
             )
-    traces += point_traces(scene.points, _shades(scene, state), large=scene.large)
+        )
+    traces.append(_points(scene, state.responsibilities, lang=lang))
     curves = component_densities_1d(state.params, grid)
     for k, curve in enumerate(curves):
         traces.append(_curve(grid, curve, component_name(k), component_color(k), "solid", scene.large, legend=False))
     traces.append(_curve(grid, curves.sum(axis=0), t("step.fig.mixture", lang), "#222222", "solid", scene.large))
-    means = np.column_stack([state.params.means[:, 0], np.zeros(state.params.n_components)])
+    means = np.column_stack([state.params.means[:, 0], np.zeros(n_components)])
     traces.append(_unlisted(mean_trace(means, large=scene.large, lang=lang)))
     annotations = []
     if ghost is not None:
         old = np.column_stack([ghost.means[:, 0], np.zeros(ghost.n_components)])
         annotations = _arrows(old, means, scene)
-    return traces, annotations
+    return traces, annotations, []
 
 
 def _histogram_bar(scene: Scene, *, lang: str = "en") -> go.Bar:

@@ -13,10 +13,10 @@ from tests.e2e.helpers import assert_no_exception, open_page, screenshot, wait_f
 STEP_CHART = ".st-key-step_chart .js-plotly-plot"
 STATUS = '[data-testid="stMarkdownContainer"] p:has(strong:text-matches("^Iteration"))'
 
-# Screen position and data row of the click target number ``index`` (the last trace carries the rows).
+# Screen position and data row of drawn point number ``index`` (the one trace that carries the rows).
 CLICK_TARGET = """(index) => {
   const gd = document.querySelector('.st-key-step_chart .js-plotly-plot');
-  const targets = gd._fullData[gd._fullData.length - 1];
+  const targets = gd._fullData.find(trace => trace.customdata && trace.name === 'points');
   const plot = gd.querySelector('.nsewdrag').getBoundingClientRect();
   const xaxis = gd._fullLayout.xaxis, yaxis = gd._fullLayout.yaxis;
   return {
