@@ -21,7 +21,7 @@ from emlab.playground.slides_export import EXPORT_FILES, EXPORT_SPEEDS, export_a
 from emlab.playground.tables import markdown_table
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data, cached_history, load_chosen_data
 from emlab.shared.controls import data_controls, kept_result, model_controls, remember, view_controls
-from emlab.shared.page import CHART_CONFIG, setup_page, why_em_works_link
+from emlab.shared.page import CHART_CONFIG, setup_page, start_caption, why_em_works_link
 from emlab.shared.pipeline import LoadedData, constant_features
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
 from emlab.shared.text import t
@@ -87,6 +87,7 @@ def main() -> None:
         return
     shown = Shown(result, data, history, settings_dict(data_settings, model, view))
     remember(PAGE, shown)
+    start_caption(model, lang=lang)
     show(shown, lang=lang)
 
 

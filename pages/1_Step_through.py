@@ -15,7 +15,7 @@ import streamlit as st
 
 from emlab.shared.cache import cached_data, chosen_upload
 from emlab.shared.controls import data_controls, model_controls, view_controls
-from emlab.shared.page import setup_page, why_em_works_link
+from emlab.shared.page import formula, setup_page, start_caption, why_em_works_link
 from emlab.shared.settings import ViewSettings
 from emlab.shared.style import component_name
 from emlab.shared.text import t
@@ -119,11 +119,6 @@ def _log_likelihood_panel(walk: Walk, large: bool, *, lang: str = "en") -> None:
         st.plotly_chart(panel.figure, key=KEYS.log_likelihood_chart)
 
 
-def _latex(body: str, large: bool) -> None:
-    """A formula, one size up in presentation mode (for the back row)."""
-    st.latex((r"\large " if large else "") + body)
-
-
 def _e_step_formulas(session: StepSession, selected: int, large: bool, *, lang: str = "en") -> None:
     st.subheader(t("step.formula.header_e", lang))
     pick, uncertain, hint = st.columns([1, 1, 3], vertical_alignment="bottom")
@@ -139,9 +134,9 @@ def _e_step_formulas(session: StepSession, selected: int, large: bool, *, lang: 
     _button(uncertain, UNCERTAIN, controller.on_select_uncertain, lang=lang)
     hint.caption(t("step.formula.click_hint", lang))
     numbers = view.e_step_numbers(session, selected, lang=lang)
-    _latex(responsibility_formula(), large)
+    formula(responsibility_formula(), large)
     st.caption(t("step.formula.general_e", lang))
-    _latex(numbers.latex, large)
+    formula(numbers.latex, large)
     st.markdown(f"**{t('step.formula.table_e', lang)}**")
     st.dataframe(pd.DataFrame(numbers.rows), hide_index=True, key=KEYS.table_e)
     if numbers.underflow:
@@ -162,9 +157,9 @@ def _m_step_formulas(session: StepSession, large: bool, *, lang: str = "en") -> 
     )
     numbers = view.m_step_numbers(session, k, lang=lang)
     st.caption(t("step.formula.general_m", lang))
-    _latex(numbers.updates, large)
+    formula(numbers.updates, large)
     st.caption(t("step.formula.before_after", lang))
-    _latex(numbers.before_after, large)
+    formula(numbers.before_after, large)
     st.markdown(f"**{t('step.formula.table_m', lang)}**")
     st.dataframe(pd.DataFrame(numbers.rows), hide_index=True, key=KEYS.table_m)
 
@@ -212,6 +207,8 @@ def main() -> None:
             _show_stale(session, view_settings, lang=lang)
         return
     st.session_state.update(outcome.updates() if outcome else {})
+    if mode == METHOD:  # a start from clicked points is drawn as it is
+        start_caption(model, lang=lang)
     _show_walk(st.session_state[KEYS.session], view_settings, model.k, lang=lang)
 
 

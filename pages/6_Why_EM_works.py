@@ -17,7 +17,7 @@ import streamlit as st
 
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data, cached_history, chosen_upload
 from emlab.shared.controls import data_controls, last_good, model_controls, remember, view_controls
-from emlab.shared.page import setup_page
+from emlab.shared.page import formula, setup_page, start_caption
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import DataSettings, ModelSettings
 from emlab.shared.text import t
@@ -112,6 +112,7 @@ def bound_section(fit: Fit, large: bool, *, lang: str = "en") -> int:
     """The slice of one iteration, its numbers and formulas; returns the iteration shown."""
     st.header(t("why.bound.header", lang))
     st.markdown(t("why.bound.intro", lang))
+    start_caption(fit.key[1], lang=lang)  # the fit's own ModelSettings (also for a kept last good fit)
     n_iterations = why.n_iterations(fit.history)
     if n_iterations >= 2:
         chosen = st.session_state.get(ITERATION_KEY)
@@ -149,17 +150,13 @@ def bound_section(fit: Fit, large: bool, *, lang: str = "en") -> int:
     return iteration
 
 
-def _latex(body: str, large: bool) -> None:
-    st.latex((r"\large " if large else "") + body)
-
-
 def formula_section(piece: why.IterationSlice, large: bool, *, lang: str = "en") -> None:
     st.subheader(t("why.formula.header", lang))
     st.caption(t("why.formula.general", lang))
-    _latex(formulas.decomposition_symbols(), large)
+    formula(formulas.decomposition_symbols(), large)
     st.caption(t("why.formula.numbers", lang))
-    _latex(formulas.iteration_latex(piece), large)
-    _latex(formulas.chain_latex(piece), large)
+    formula(formulas.iteration_latex(piece), large)
+    formula(formulas.chain_latex(piece), large)
     st.caption(t("why.formula.chain", lang))
 
 

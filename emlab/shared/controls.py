@@ -249,6 +249,13 @@ def model_controls(*, lang: str | None = None) -> ModelSettings:
         index=INIT_METHODS.index(default.init),
         help=t("model.init.help", lang),
     )
+    after_first_m_step = _bound(
+        sidebar.checkbox,
+        t("model.after_m1", lang),
+        PARAM.after_first_m_step,
+        value=default.after_first_m_step,
+        help=t("model.after_m1.help", lang),
+    )
     model_seed = _bound(
         sidebar.number_input,
         t("model.seed", lang),
@@ -275,7 +282,9 @@ def model_controls(*, lang: str | None = None) -> ModelSettings:
             value=default.max_iter,
         )
         tol = _bound(st.select_slider, t("model.tol", lang), PARAM.tol, options=settings.TOL_CHOICES, value=default.tol)
-    return ModelSettings(int(k), cov, init, float(reg_covar), int(max_iter), float(tol), int(model_seed))
+    return ModelSettings(
+        int(k), cov, init, float(reg_covar), int(max_iter), float(tol), int(model_seed), bool(after_first_m_step)
+    )
 
 
 def view_controls(feature_names: tuple[str, ...], truth_known: bool = True, *, lang: str | None = None) -> ViewSettings:

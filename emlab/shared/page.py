@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from emlab.shared.controls import init_state, language_control, note_page, page_language
+from emlab.shared.settings import ModelSettings
 from emlab.shared.text import t
 
 CHART_CONFIG = {"displaylogo": False}  # every chart: plotly's toolbar without its logo
@@ -62,6 +63,23 @@ def why_em_works_link(sentence: str, *, lang: str | None = None) -> None:
     st.markdown(sentence)
     st.caption(t("nav.why_link", lang))
     link_to_page("pages/6_Why_EM_works.py", t("nav.why", lang), ":material/trending_up:", lang=lang)
+
+
+def formula(body: str, large: bool) -> None:
+    """A LaTeX formula, one size up in presentation mode (for the back row)."""
+    st.latex((r"\large " if large else "") + body)
+
+
+def start_caption(model: ModelSettings, *, lang: str | None = None) -> None:
+    """Say that the fit is drawn from its first M-step on, when ``model`` asks for that (the default).
+
+    Every page that draws a fit from the sidebar's settings calls it near its first chart, so the
+    start a student sees (one iteration in, see ``emlab.shared.pipeline.starting_params``) is never
+    taken for the initialisation itself.
+    """
+    lang = lang or page_language()
+    if model.after_first_m_step:
+        st.caption(t("model.after_m1.caption", lang, label=t("model.after_m1", lang)))
 
 
 def navigation_links(*, lang: str | None = None) -> None:

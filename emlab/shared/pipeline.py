@@ -63,15 +63,28 @@ def _from_dataset(dataset: DataSet) -> LoadedData:
 
 
 def starting_params(data: LoadedData, model: ModelSettings) -> GMMParams:
-    """The starting parameters the model settings ask for."""
-    return initialize(
-        prepare(data.X),
+    """The parameters the fit starts from: the initialisation method's, then one EM iteration when asked.
+
+    With ``model.after_first_m_step`` (the default) the fit is drawn from its first M-step on: the
+    method's parameters go through one E-step and one M-step of the core's own loop
+    (:func:`gmm_core.run_em` with ``max_iter=1``). Why: "random_from_data" and "k-means++" start
+    every component at a single data point with only ``reg_covar`` of spread, and a point has no
+    spread to draw: the ellipses would be dots, the 1-D density a wall of spikes, and the first
+    log-likelihood (about -4e6) off any scale. One iteration gives every component a shape. With
+    ``after_first_m_step=False`` the fit starts from the method's parameters themselves.
+    """
+    prepared = prepare(data.X)
+    params = initialize(
+        prepared,
         model.k,
         model.init,
         covariance_type=model.cov,
         reg_covar=model.reg_covar,
         random_state=model.model_seed,
     )
+    if not model.after_first_m_step:
+        return params
+    return run_em(prepared, params, reg_covar=model.reg_covar, max_iter=1, tol=0.0)[-1].params
 
 
 def fit_history(data: LoadedData, model: ModelSettings, start: GMMParams | None = None) -> list[EMState]:

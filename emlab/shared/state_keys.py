@@ -48,6 +48,7 @@ class UrlParams:
     cov: str = "cov"
     init: str = "init"
     model_seed: str = "model_seed"
+    after_first_m_step: str = "after_m1"  # left out of the URL when ticked (the default)
     reg_covar: str = "reg"
     max_iter: str = "max_iter"
     tol: str = "tol"
