@@ -19,7 +19,9 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 # page script -> (plotly traces in data and all frames, figure JSON bytes), summed over its charts.
 BUDGETS = {
     "app.py": (480, 300_000),
-    "pages/1_Step_through.py": (20, 60_000),
+    # One blended point trace, ellipses as shapes, a template cut to a 2-D chart's needs; before
+    # issue 10's step-through work: 18 traces (2,506 markers), 54.6 kB at the start.
+    "pages/1_Step_through.py": (14, 21_000),
     "pages/2_How_the_data_is_made.py": (22, 70_000),
     "pages/3_How_many_components.py": (38, 68_000),
     # One experiment at a time (the first: local optima); every experiment's own budget is in
@@ -53,3 +55,19 @@ def test_page_stays_within_its_trace_and_byte_budget(page):
     assert size <= byte_budget, f"{page} sends {size} bytes of figure JSON (budget {byte_budget})"
     if page != "pages/5_Your_own_data.py":
         assert traces > 0, "the page drew no chart at default settings: the guard would guard nothing"
+
+
+def test_step_through_half_steps_draw_the_same_light_chart():
+    # Every half-step draws the same traces (so the browser updates the chart in place) and stays
+    # light: after the E- and M-steps the points carry their colours, the ghosts and arrows appear.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/1_Step_through.py")
+    at.run()
+    weights = []
+    for key in ("e_step", "m_step", "e_step"):
+        at.button(key=key).click().run()
+        assert not at.exception, at.exception[0].value
+        step_chart = at.get("plotly_chart")[0].proto.spec
+        weights.append((len(json.loads(step_chart)["data"]), len(step_chart)))
+    assert len({traces for traces, _ in weights}) == 1, weights
+    assert all(traces <= 14 and size <= 38_000 for traces, size in weights), weights

@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from emlab.shared.figures import first_value_off_scale, log_likelihood_range
+from emlab.shared.layers import cartesian_template
 from emlab.shared.style import FONT_FAMILY, component_color, sizes
 from emlab.shared.text import t
 
@@ -83,7 +84,6 @@ def log_likelihood_figure(
         )
     figure = go.Figure(data=traces)
     figure.update_layout(
-        template="plotly_white",
         height=300 if large else 240,
         margin={"l": 70, "r": 10, "t": 10, "b": 45},
         font={"family": FONT_FAMILY, "size": size["font"] * 0.85},
@@ -91,4 +91,5 @@ def log_likelihood_figure(
         xaxis={"title": {"text": t("step.fig.iteration", lang)}, "dtick": max(1, int(np.ceil(len(iterations) / 10)))},
         yaxis={"title": {"text": t("step.fig.ll_axis", lang)}, "exponentformat": "e", "range": y_range},
     )
+    figure.layout.template = cartesian_template()  # assigned, not merged into the default template
     return figure

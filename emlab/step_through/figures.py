@@ -29,7 +29,13 @@ import numpy as np
 import plotly.graph_objects as go
 
 from emlab.shared.figures import base_layout, legend_entries, mean_trace, truth_traces
-from emlab.shared.layers import BASE_OPACITY, ellipse_shapes, marker_points_trace, soft_point_trace
+from emlab.shared.layers import (
+    BASE_OPACITY,
+    cartesian_template,
+    ellipse_shapes,
+    marker_points_trace,
+    soft_point_trace,
+)
 from emlab.shared.style import NEUTRAL_POINT, component_color, component_name, rgba, sizes
 from emlab.shared.text import t
 from emlab.step_through.scene import Scene
@@ -120,6 +126,7 @@ def _finish(
     }
     layout["margin"] = {**layout["margin"], "t": 90 if scene.large else 70}
     figure.update_layout(layout)
+    figure.layout.template = cartesian_template()  # assigned, not merged into the default template
     return figure
 
 
