@@ -183,7 +183,7 @@ def show(
     )
     st.plotly_chart(criteria, key=KEYS.criteria_chart, theme=None, config=CHART_CONFIG)
     st.caption(t("ck.chart_caption", lang))
-    fit_column, side_column = st.columns([3, 2], gap="large")
+    fit_column, side_column = st.columns([3, 2], gap="medium")
     with fit_column:
         st.subheader(t("ck.fit_title", lang, cov=comparison.winner_type, k=comparison.winner_k))
         st.plotly_chart(fit, key=KEYS.fit_chart, theme=None, config=CHART_CONFIG)

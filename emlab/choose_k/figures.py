@@ -8,6 +8,7 @@ from plotly.subplots import make_subplots
 
 from emlab.choose_k.model import ModelComparison
 from emlab.shared.figures import shown_rows
+from emlab.shared.layers import still
 from emlab.shared.panels import density_grid, histogram, histogram_bar
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import ViewSettings
@@ -32,8 +33,9 @@ def criterion_figure(
 ) -> go.Figure:
     """BIC (left) and AIC (right) against K, one line per covariance type.
 
-    Each type's lowest point is ringed; the overall winner (by the comparison's criterion) gets a
-    star; a dashed vertical line marks the true K when it is known.
+    Each type's lowest point is ringed (all rings of a panel in one trace); the overall winner
+    (by the comparison's criterion) gets a star; a dashed vertical line marks the true K when it
+    is known. Returned as a :class:`StillFigure`, cheap to hand out from a cache.
     """
     size = sizes(large)
     criteria = ("bic", "aic")
@@ -41,6 +43,7 @@ def criterion_figure(
         rows=1, cols=2, subplot_titles=(t("ck.fig.bic", lang), t("ck.fig.aic", lang)), horizontal_spacing=0.12
     )
     for column, criterion in enumerate(criteria, start=1):
+        lowest_k, lowest_score, lowest_color = [], [], []
         for scores in comparison.by_type:
             color, dash, symbol = TYPE_STYLE[scores.covariance_type]
             values = scores.scores(criterion)
@@ -61,20 +64,24 @@ def criterion_figure(
                 col=column,
             )
             lowest = int(np.argmin(values))
-            figure.add_trace(
-                go.Scatter(
-                    x=[scores.k_values[lowest]],
-                    y=[values[lowest]],
-                    mode="markers",
-                    name=t("ck.fig.minimum", lang),
-                    legendgroup="minimum",
-                    showlegend=False,
-                    marker={"symbol": "circle-open", "size": size["mean"] * 1.4, "color": color, "line": {"width": 3}},
-                    hoverinfo="skip",
-                ),
-                row=1,
-                col=column,
-            )
+            lowest_k.append(int(scores.k_values[lowest]))
+            lowest_score.append(float(values[lowest]))
+            lowest_color.append(color)
+        # Every type's lowest point ringed in its colour: one trace per panel, not one per type.
+        figure.add_trace(
+            go.Scatter(
+                x=lowest_k,
+                y=lowest_score,
+                mode="markers",
+                name=t("ck.fig.minimum", lang),
+                showlegend=False,
+                marker={"symbol": "circle-open", "size": size["mean"] * 1.4, "color": lowest_color},
+                marker_line_width=3,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=column,
+        )
         if true_k is not None:
             figure.add_vline(
                 x=true_k,
@@ -114,7 +121,7 @@ def criterion_figure(
         hovermode="closest",
     )
     figure.update_annotations(font={"size": size["font"]})
-    return figure
+    return still(figure)
 
 
 def _focus_range(comparison: ModelComparison, criterion: str) -> list[float]:
@@ -189,4 +196,4 @@ def one_feature_figure(data: LoadedData, params: GMMParams, *, large: bool = Fal
         xaxis={"title": {"text": data.feature_names[0]}},
         yaxis={"title": {"text": t("ck.fig.density", lang)}},
     )
-    return figure
+    return still(figure)

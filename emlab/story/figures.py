@@ -2,7 +2,8 @@
 
 The third stage is the shared still picture of one EM state (``emlab.shared.state_figures``): the "state" is the true
 mixture with responsibilities that are exactly the true labels (one-hot), so the points wear the
-colour of the class that made them.
+colour of the class that made them. Every figure is a ``StillFigure`` (``emlab.shared.layers``), which
+the page's cache hands to each new session without plotly.py validating it again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from emlab.shared.figures import shown_rows
+from emlab.shared.layers import still
 from emlab.shared.panels import histogram, histogram_bar
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import ViewSettings
@@ -102,7 +104,7 @@ def _ternary(draws: np.ndarray, actual: np.ndarray, large: bool, *, lang: str = 
     layout["ternary"] = {"sum": 1, "aaxis": axis(0), "baxis": axis(1), "caxis": axis(2), "bgcolor": "#fbfbfb"}
     layout["legend"].update({"y": -0.05, "yanchor": "top"})
     figure.update_layout(layout)
-    return figure
+    return still(figure)
 
 
 def _strips(draws: np.ndarray, actual: np.ndarray, large: bool, *, lang: str = "en") -> go.Figure:
@@ -138,7 +140,7 @@ def _strips(draws: np.ndarray, actual: np.ndarray, large: bool, *, lang: str = "
         title={"text": t("story.fig.class_axis", lang)},
     )
     figure.update_yaxes(range=[0, 1.08], title={"text": t("story.fig.theta", lang)}, dtick=0.2)
-    return figure
+    return still(figure)
 
 
 def counts_figure(
@@ -175,7 +177,7 @@ def counts_figure(
     top = float(max(counts.max(), (expected + spread).max()))
     figure.update_yaxes(range=[0, top * 1.18], title={"text": t("story.fig.count", lang)})
     figure.update_xaxes(title={"text": t("story.fig.class_axis", lang)})
-    return figure
+    return still(figure)
 
 
 def samples_figure(data: LoadedData, view_settings: ViewSettings, *, lang: str = "en") -> go.Figure:
@@ -212,7 +214,7 @@ def samples_histogram(data: LoadedData, *, large: bool = False, lang: str = "en"
     figure.update_layout(_layout(large), barmode="stack", bargap=0)
     figure.update_xaxes(title={"text": data.feature_names[0]})
     figure.update_yaxes(title={"text": t("story.fig.histogram_title", lang)})
-    return figure
+    return still(figure)
 
 
 def _truth_state(data: LoadedData) -> EMState:
