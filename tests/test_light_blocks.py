@@ -30,5 +30,5 @@ def test_read_table_gives_back_the_cells():
 def test_code_block_keeps_every_space_and_escapes_html():
     block = code_block_html('if a < b:\n    print("x & y")\n')
     assert block.startswith("<pre ") and block.endswith("</pre>")
-    assert 'if a &lt; b:\n    print(&quot;x &amp; y&quot;)\n' in block
+    assert "if a &lt; b:\n    print(&quot;x &amp; y&quot;)\n" in block
     assert "white-space:pre" in block
