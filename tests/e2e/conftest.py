@@ -37,6 +37,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "e2e" in item.nodeid.split("::")[0]:
             item.add_marker(pytest.mark.e2e)
+            # With pytest-xdist (``-n``), one worker runs all browser tests: one server, one
+            # Chromium, and no two software-rendered browsers fighting for the same cores.
+            item.add_marker(pytest.mark.xdist_group("browser"))
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
 
