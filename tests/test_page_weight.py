@@ -22,8 +22,10 @@ BUDGETS = {
     # One blended point trace, ellipses as shapes, a template cut to a 2-D chart's needs; before
     # issue 10's step-through work: 18 traces (2,506 markers), 54.6 kB at the start.
     "pages/1_Step_through.py": (14, 21_000),
-    "pages/2_How_the_data_is_made.py": (22, 70_000),
-    "pages/3_How_many_components.py": (38, 68_000),
+    # Before issue 10: 20 traces, 64 kB and 34 traces, 61 kB (one point trace per component, one
+    # line trace per ellipse, the whole template in every figure).
+    "pages/2_How_the_data_is_made.py": (12, 40_000),
+    "pages/3_How_many_components.py": (20, 36_000),
     # One experiment at a time (the first: local optima); every experiment's own budget is in
     # tests/test_pitfalls_page.py. Before issue 10 the page drew 279 traces, 756 kB.
     "pages/4_When_EM_goes_wrong.py": (36, 260_000),
@@ -71,3 +73,17 @@ def test_step_through_half_steps_draw_the_same_light_chart():
         weights.append((len(json.loads(step_chart)["data"]), len(step_chart)))
     assert len({traces for traces, _ in weights}) == 1, weights
     assert all(traces <= 14 and size <= 38_000 for traces, size in weights), weights
+
+
+@pytest.mark.parametrize("page", ["pages/2_How_the_data_is_made.py", "pages/3_How_many_components.py"])
+def test_small_tables_and_code_pull_in_no_component_bundle(page):
+    # st.dataframe loads the data-grid bundle (1.7 MB) and st.code or a fenced Markdown block the
+    # syntax highlighter (1.66 MB); these pages draw their tables as Markdown and their code as a
+    # <pre> (emlab.shared.light_blocks), which load nothing the floor app does not.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception[0].value
+    assert not at.dataframe and not at.table and not at.code
+    assert not any("```" in markdown.value for markdown in at.markdown)
+    assert any(markdown.value.startswith("| ") for markdown in at.markdown), "the page's table is gone"

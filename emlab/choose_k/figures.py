@@ -8,7 +8,7 @@ from plotly.subplots import make_subplots
 
 from emlab.choose_k.model import ModelComparison
 from emlab.shared.figures import shown_rows
-from emlab.shared.layers import still
+from emlab.shared.layers import cartesian_template, still
 from emlab.shared.panels import density_grid, histogram, histogram_bar
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import ViewSettings
@@ -121,6 +121,7 @@ def criterion_figure(
         hovermode="closest",
     )
     figure.update_annotations(font={"size": size["font"]})
+    figure.layout.template = cartesian_template()  # assigned, not merged into the default template
     return still(figure)
 
 
@@ -196,4 +197,5 @@ def one_feature_figure(data: LoadedData, params: GMMParams, *, large: bool = Fal
         xaxis={"title": {"text": data.feature_names[0]}},
         yaxis={"title": {"text": t("ck.fig.density", lang)}},
     )
+    figure.layout.template = cartesian_template()  # assigned, not merged into the default template
     return still(figure)

@@ -20,7 +20,7 @@ from emlab.shared.figures import (
     mean_trace,
     truth_traces,
 )
-from emlab.shared.layers import StillFigure, ellipse_shapes, soft_point_trace, still
+from emlab.shared.layers import StillFigure, cartesian_template, ellipse_shapes, soft_point_trace, still
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import ViewSettings
 from gmm_core import EMState
@@ -61,4 +61,6 @@ def state_figure(
     x_range, y_range = axis_ranges(points, means)
     layout = base_layout(x_range, y_range, view.x_title, view.y_title, large=large)
     layout["shapes"] = ellipse_shapes(means, covariances, large=large, axes="")
-    return still(go.Figure(data=traces, layout=layout))
+    figure = go.Figure(data=traces, layout=layout)
+    figure.layout.template = cartesian_template()  # assigned, not merged into the default template
+    return still(figure)

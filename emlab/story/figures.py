@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from emlab.shared.figures import shown_rows
-from emlab.shared.layers import still
+from emlab.shared.layers import cartesian_template, still
 from emlab.shared.panels import histogram, histogram_bar
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import ViewSettings
@@ -140,6 +140,7 @@ def _strips(draws: np.ndarray, actual: np.ndarray, large: bool, *, lang: str = "
         title={"text": t("story.fig.class_axis", lang)},
     )
     figure.update_yaxes(range=[0, 1.08], title={"text": t("story.fig.theta", lang)}, dtick=0.2)
+    figure.layout.template = cartesian_template()  # assigned, not merged into the default template
     return still(figure)
 
 
@@ -177,6 +178,7 @@ def counts_figure(
     top = float(max(counts.max(), (expected + spread).max()))
     figure.update_yaxes(range=[0, top * 1.18], title={"text": t("story.fig.count", lang)})
     figure.update_xaxes(title={"text": t("story.fig.class_axis", lang)})
+    figure.layout.template = cartesian_template()  # assigned, not merged into the default template
     return still(figure)
 
 
@@ -214,6 +216,7 @@ def samples_histogram(data: LoadedData, *, large: bool = False, lang: str = "en"
     figure.update_layout(_layout(large), barmode="stack", bargap=0)
     figure.update_xaxes(title={"text": data.feature_names[0]})
     figure.update_yaxes(title={"text": t("story.fig.histogram_title", lang)})
+    figure.layout.template = cartesian_template()  # assigned, not merged into the default template
     return still(figure)
 
 
