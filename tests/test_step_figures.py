@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from emlab.shared.figures import histogram_edges, log_likelihood_range
@@ -166,3 +167,13 @@ def test_an_ordinary_log_likelihood_curve_is_drawn_whole():
     assert figure["layout"]["yaxis"]["range"] == log_likelihood_range(values)
     assert len(figure["data"]) == 2  # the curve and the marker of the iteration on screen
     np.testing.assert_allclose(decode(figure["data"][0]["y"]), values)
+
+
+def test_the_unchecked_points_trace_is_what_plotly_would_check(sample, walk):
+    # The points trace and the figure skip plotly.py's validation (30 ms of each click's rerun):
+    # checking them gives the same JSON, so nothing was skipped that would change a thing.
+    scene = make_scene(sample.X, ("x1", "x2"), ViewSettings(), sample.params)
+    e_walk = stepper.back(walk)
+    figure = step_figure(scene, e_walk.current, e_walk.previous, changed=np.zeros(300, bool), selected=3)
+    checked = go.Figure(figure.to_dict())
+    assert json.loads(checked.to_json()) == json.loads(figure.to_json())

@@ -82,7 +82,8 @@ def log_likelihood_figure(
                 hoverinfo="skip",
             )
         )
-    figure = go.Figure(data=traces)
+    figure = go.Figure(data=traces, _validate=False)  # each trace was checked when built; not twice per click
+    figure.layout.template = cartesian_template()  # assigned, not merged into the default template
     figure.update_layout(
         height=300 if large else 240,
         margin={"l": 70, "r": 10, "t": 10, "b": 45},
@@ -91,5 +92,4 @@ def log_likelihood_figure(
         xaxis={"title": {"text": t("step.fig.iteration", lang)}, "dtick": max(1, int(np.ceil(len(iterations) / 10)))},
         yaxis={"title": {"text": t("step.fig.ll_axis", lang)}, "exponentformat": "e", "range": y_range},
     )
-    figure.layout.template = cartesian_template()  # assigned, not merged into the default template
     return figure
