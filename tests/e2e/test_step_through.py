@@ -56,7 +56,9 @@ def test_open_cold_by_url_then_e_and_m(browser, fresh_url):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
-        open_page(page, f"{fresh_url}/Step_through?n=600&k=3&init=kmeans", timeout_ms=120_000)
+        # From the k-means start itself (after_m1=false): its first M-step moves the means far enough
+        # to draw arrows; from the default start (already past that M-step) they barely move.
+        open_page(page, f"{fresh_url}/Step_through?n=600&k=3&init=kmeans&after_m1=false", timeout_ms=120_000)
         wait_for_charts(page, 1, timeout_ms=120_000)
         assert_no_exception(page)
         assert status(page).startswith("Iteration 0")
