@@ -21,6 +21,9 @@ open <= 1.3x, reload <= 1.5x, bytes on first open <= 1.1x, a step click <= 2x th
 button, Play and Slow median interval <= 1.15x and p95 <= 1.5x the configured one. Counts
 (bytes, traces, SVG nodes) are exact; times drift with the machine's load, ratios much less.
 
+Long because it is one script run by hand: the two servers, the three kinds of measurement and the
+table that compares them stay together so a reader sees every budget next to how it is measured.
+
 Run by hand from the project root (needs Debian's chromium and Playwright):
 
     python benchmarks/bench_browser.py
