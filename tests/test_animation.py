@@ -20,7 +20,7 @@ from emlab.playground.frames import SHADE_TOP, AnimatedFigure, animation_indices
 from emlab.shared.figures import make_view
 from emlab.shared.pipeline import fit_history, load_data
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
-from emlab.shared.state_figures import state_figure, state_traces
+from emlab.shared.state_figures import state_figure
 from emlab.shared.text import t
 from tests.plotly_json import decode
 
@@ -219,13 +219,17 @@ def test_step_labels_name_the_half_step(default_fit):
     assert "converged" in step_label(history[-1])
 
 
-def test_one_state_as_traces_and_as_a_still_figure(default_fit):
+def test_one_state_as_a_light_still_figure(default_fit):
+    """One point trace in blended colours (N markers, not K x N), the means, legend entries, ellipses as shapes."""
     data, history = default_fit
-    view = make_view(data.X, data.feature_names, DEFAULT_VIEW)
-    traces = state_traces(history[5], view.points(data.X), view)
-    assert len(traces) == 1 + 3 + 2 * 3 + 1
-    figure = state_figure(history[-1], data, DEFAULT_VIEW)
-    assert any(trace.name == "means" for trace in figure.data)
+    spec = json.loads(state_figure(history[5], data, DEFAULT_VIEW).to_json())
+    n_components = history[5].params.n_components
+    point_traces = [trace for trace in spec["data"] if len(decode(trace["x"])) == data.n_samples]
+    assert len(point_traces) == 1
+    assert len(set(point_traces[0]["marker"]["color"])) > n_components, "soft colours blend the components"
+    assert any(trace["name"] == "means" for trace in spec["data"])
+    assert len(spec["layout"]["shapes"]) == 2 * n_components, "a 50% and a 95% ellipse per component"
+    assert len(spec["data"]) <= 1 + 1 + 1 + n_components + 2
 
 
 def test_no_emoji_in_any_text(default_spec):
