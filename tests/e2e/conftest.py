@@ -37,9 +37,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "e2e" in item.nodeid.split("::")[0]:
             item.add_marker(pytest.mark.e2e)
-            # With pytest-xdist (``-n``), one worker runs all browser tests: one server, one
-            # Chromium, and no two software-rendered browsers fighting for the same cores.
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            # With pytest-xdist (``-n``) the browser tests run on one worker (one server, one
+            # Chromium) and the balancer's lecture (three replicas, twenty tabs) on one worker,
+            # so the rest of the suite fills the other cores around them.
+            group = "balancer" if "test_balancer" in item.nodeid else "browser"
+            item.add_marker(pytest.mark.xdist_group(group))
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
 
