@@ -155,6 +155,7 @@ def replica_environment(pid: int) -> dict[str, str]:
 
 
 @needs_haproxy
+@pytest.mark.xdist_group("balancer")  # with -n: not beside the lecture's three replicas and twenty tabs
 @pytest.mark.parametrize("ctrl_c", [False, True], ids=["sigterm", "ctrl_c"])
 def test_launcher_shares_one_cookie_secret_and_leaves_no_process_behind(tmp_path, ctrl_c):
     from tests.e2e.balancer import Cluster, session_members

@@ -99,6 +99,10 @@ def test_sidebar_links_carry_the_settings_between_pages(page, app_url):
     thumb.focus()
     thumb.press("ArrowLeft")
     page.wait_for_function("() => document.querySelector('.st-key-k input[type=range]').value === '3'")
+    # The slider sends its value after a short pause; leave only once the link has lost k=4 and
+    # the page has rerun with k=3 (a click before that would leave the page it never saw).
+    page.wait_for_function("() => new URLSearchParams(location.search).get('k') !== '4'")
+    wait_for_app(page)
     wait_for_charts(page)
     page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]').first.click()
     page.wait_for_timeout(500)
