@@ -120,7 +120,9 @@ class Cluster:
     def start(self, timeout: float = 180) -> Cluster:
         with open(self.log_path, "w") as log:
             self.process = subprocess.Popen(
-                ["bash", str(LAUNCHER), str(self.replicas), str(self.port)],
+                # As a terminal starts it: a runner that started the tests in the background
+                # (no job control) passes SIGINT down ignored, and bash cannot trap an ignored signal.
+                ["env", "--default-signal=INT", "bash", str(LAUNCHER), str(self.replicas), str(self.port)],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
