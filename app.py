@@ -18,9 +18,9 @@ from emlab.playground.keys import KEYS
 from emlab.playground.model import Playground, build_playground
 from emlab.playground.slides import SLIDE_SIZES
 from emlab.playground.slides_export import EXPORT_FILES, EXPORT_SPEEDS, export_animation
-from emlab.playground.tables import markdown_table
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data, cached_history, load_chosen_data
 from emlab.shared.controls import data_controls, kept_result, model_controls, remember, view_controls
+from emlab.shared.light_blocks import markdown_table
 from emlab.shared.page import CHART_CONFIG, setup_page, start_caption, why_em_works_link
 from emlab.shared.pipeline import LoadedData, constant_features
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings

@@ -9,7 +9,6 @@ point-like start of ``random_from_data`` stays one checkbox away (``after_m1=fal
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,8 +23,8 @@ from emlab.shared.text import t
 from emlab.step_through.keys import KEYS
 from emlab.step_through.walk import ManualStart
 from gmm_core import INIT_METHODS, component_densities_1d, e_step, ellipse_radius, initialize, m_step, prepare
+from tests.app_pages import open_page
 
-ROOT = Path(__file__).resolve().parents[1]
 VISIBLE = 0.01  # smallest 95% half-axis, as a fraction of the larger data span: about five pixels
 DENSITY_LIMIT = 3.0  # "within a few times the histogram's height"
 MIN_ITERATIONS = 10
@@ -116,12 +115,7 @@ def caption_text(lang: str) -> str:
 
 def run(page: str, **query: str) -> AppTest:
     """``page`` as a fresh tab opens it (through app.py, as the sidebar links do) with URL ``query``."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params.update(query)
-    if page != "app.py":
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(page, **query)
     assert not at.error, [e.value for e in at.error]
     return at
 

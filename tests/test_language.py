@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from emlab.shared.language import (
     CJK_FONTS,
@@ -22,6 +20,7 @@ from emlab.shared.language import (
 from emlab.shared.state_keys import SESSION
 from emlab.shared.style import FONT_FAMILY
 from emlab.shared.text import CATALOGUES, LANGUAGES
+from tests.app_pages import open_page
 from tests.english_text import english_left, english_sentences, shown_strings
 
 
@@ -75,7 +74,6 @@ def test_cjk_fallback_is_idempotent_and_handles_empty_families():
 
 # --------------------------------------------------------------------------- pages in Chinese (AppTest)
 
-ROOT = Path(__file__).resolve().parent.parent
 # The pages wired to the language control (all of them).
 CHINESE_PAGES = (
     "app.py",
@@ -97,17 +95,6 @@ MORE_OF_THE_PAGE = {
 def _fresh_caches():
     st.cache_data.clear()
     yield
-
-
-def open_page(page: str, **query: str) -> AppTest:
-    """``page`` as a fresh browser tab opens it, with ``query`` as its URL parameters."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params.update(query)
-    if page != "app.py":
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_the_english_sentences_found_are_the_catalogue_s_sentences():

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app_pages import open_page
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 # page script -> (plotly traces in data and all frames, figure JSON bytes), summed over its charts.
 BUDGETS = {
@@ -46,11 +48,7 @@ def weigh(at: AppTest) -> tuple[int, int]:
 
 @pytest.mark.parametrize("page", BUDGETS)
 def test_page_stays_within_its_trace_and_byte_budget(page):
-    at = AppTest.from_file(APP, default_timeout=120)
-    if page != "app.py":
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception[0].value
+    at = open_page(page)
     traces, size = weigh(at)
     trace_budget, byte_budget = BUDGETS[page]
     assert traces <= trace_budget, f"{page} draws {traces} plotly traces (budget {trace_budget})"
@@ -80,10 +78,7 @@ def test_small_tables_and_code_pull_in_no_component_bundle(page):
     # st.dataframe loads the data-grid bundle (1.7 MB) and st.code or a fenced Markdown block the
     # syntax highlighter (1.66 MB); these pages draw their tables as Markdown and their code as a
     # <pre> (emlab.shared.light_blocks), which load nothing the floor app does not.
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception[0].value
+    at = open_page(page)
     assert not at.dataframe and not at.table and not at.code
     assert not any("```" in markdown.value for markdown in at.markdown)
     assert any(markdown.value.startswith("| ") for markdown in at.markdown), "the page's table is gone"

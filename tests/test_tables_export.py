@@ -12,7 +12,8 @@ import pytest
 from emlab.playground.animation import animated_figure
 from emlab.playground.export import data_csv, history_csv, history_json, settings_dict, standalone_html
 from emlab.playground.model import build_playground
-from emlab.playground.tables import class_parameters, markdown_table, parameter_table, summarize_fit
+from emlab.playground.tables import class_parameters, parameter_table, summarize_fit
+from emlab.shared.light_blocks import markdown_table
 from emlab.shared.pipeline import constant_features, fit_history, load_data
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
 from gmm_core import GMMParams

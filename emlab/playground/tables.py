@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from emlab.shared.light_blocks import markdown_table  # noqa: F401 (app.py reads it from here)
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.style import component_name
 from emlab.shared.text import t
