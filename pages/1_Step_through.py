@@ -15,6 +15,7 @@ import streamlit as st
 
 from emlab.shared.cache import cached_data, chosen_upload
 from emlab.shared.controls import data_controls, model_controls, view_controls
+from emlab.shared.light_blocks import markdown_table
 from emlab.shared.page import formula, setup_page, start_caption, why_em_works_link
 from emlab.shared.settings import ViewSettings
 from emlab.shared.style import component_name
@@ -138,7 +139,7 @@ def _e_step_formulas(session: StepSession, selected: int, large: bool, *, lang: 
     st.caption(t("step.formula.general_e", lang))
     formula(numbers.latex, large)
     st.markdown(f"**{t('step.formula.table_e', lang)}**")
-    st.dataframe(pd.DataFrame(numbers.rows), hide_index=True, key=KEYS.table_e)
+    st.markdown(markdown_table(pd.DataFrame(numbers.rows)))
     if numbers.underflow:
         st.caption(t("step.formula.tiny", lang))
 
@@ -161,7 +162,7 @@ def _m_step_formulas(session: StepSession, large: bool, *, lang: str = "en") -> 
     st.caption(t("step.formula.before_after", lang))
     formula(numbers.before_after, large)
     st.markdown(f"**{t('step.formula.table_m', lang)}**")
-    st.dataframe(pd.DataFrame(numbers.rows), hide_index=True, key=KEYS.table_m)
+    st.markdown(markdown_table(pd.DataFrame(numbers.rows)))
 
 
 # --------------------------------------------------------------------------- the page
@@ -209,7 +210,19 @@ def main() -> None:
     st.session_state.update(outcome.updates() if outcome else {})
     if mode == METHOD:  # a start from clicked points is drawn as it is
         start_caption(model, lang=lang)
-    _show_walk(st.session_state[KEYS.session], view_settings, model.k, lang=lang)
+    _walk_view(view_settings, model.k, lang=lang)
+
+
+@st.fragment
+def _walk_view(view_settings: ViewSettings, k: int, *, lang: str = "en") -> None:
+    """The walk, redrawn alone when a step button or the chart is clicked (a Streamlit fragment).
+
+    A click changes only what this part of the page shows, so only it reruns: the sidebar, title
+    and captions above are neither rebuilt on the server nor re-rendered in the browser (issue 10:
+    a click's ~75 websocket messages were mostly the unchanged rest of the page). A sidebar change
+    reruns the whole script, and with it this function with the new settings.
+    """
+    _show_walk(st.session_state[KEYS.session], view_settings, k, lang=lang)
 
 
 def _show_walk(session: StepSession, view_settings: ViewSettings, k: int, *, stale=False, lang="en") -> None:

@@ -21,8 +21,6 @@ class StepKeys:
     component: str = "step_component"  # radio: the component whose M-step numbers are shown
     chart: str = "step_chart"  # the clickable step chart (its selection event)
     log_likelihood_chart: str = "step_ll_chart"
-    table_e: str = "step_table_e"
-    table_m: str = "step_table_m"
 
 
 KEYS = StepKeys()
