@@ -16,7 +16,7 @@ DRAWN = """(key) => {
 }"""
 TRACES = """(key) => {
   const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
-  return gd._fullData.map(trace => ({type: trace.type, name: trace.name, points: (trace.x || []).length}));
+  return gd._fullData.map(trace => ({type: trace.type, name: trace.name, points: trace._length}));
 }"""
 # Screen position of a point (mu1, mu2) on the landscape.
 LANDSCAPE_POINT = """([mu1, mu2]) => {
