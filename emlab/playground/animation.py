@@ -6,12 +6,14 @@ Every picture here is a pure function of an EM history (the list of frozen ``EMS
 Two scenes share one skeleton (:func:`_animate`): data with two or more features is a scatter
 with ellipses and mean trails (:func:`animated_figure`), one-feature data a histogram with the
 weighted component curves (:func:`animated_histogram`). A scene says what is drawn and how an
-M-step moves it; the skeleton adds the soft-coloured points, the log-likelihood panel, the frames
+M-step moves it; the skeleton adds the soft-coloured points (one trace, coloured by palette
+index, see ``emlab.playground.palette``), the log-likelihood panel, the frames
 (``emlab.playground.frames``) and the controls.
 
-Trace layout (fixed, so frames can address traces by index): static traces first (grey data,
-truth, histogram), then the point-shade traces, the component traces an M-step moves, then the
-log-likelihood curve and its moving marker in the narrow right panel, then legend-only entries.
+Trace layout (fixed, so frames can address traces by index): static traces first (truth,
+histogram), then the one trace of all points in their blended colours, the component traces an
+M-step moves, then the log-likelihood curve and its moving marker in the narrow right panel, then
+legend-only entries.
 """
 
 from __future__ import annotations
@@ -27,14 +29,15 @@ from emlab.playground.frames import (
     FrameUpdate,
     animation_indices,
     chained_frames,
+    colour_update,
     log_likelihood_marker_update,
     params_sequence,
     play_menu,
-    shade_updates,
     slider,
     typed_array,
     xy_update,
 )
+from emlab.playground.palette import palette_marker, point_palette
 from emlab.shared.figures import (
     ELLIPSE_LEVELS,
     OUTER_LEVEL,
@@ -45,10 +48,9 @@ from emlab.shared.figures import (
     legend_entries,
     make_view,
     mean_trace,
-    point_traces,
-    responsibility_shades,
     truth_traces,
 )
+from emlab.shared.layers import blended_rgba, marker_points_trace
 from emlab.shared.panels import (
     density_grid,
     histogram,
@@ -87,7 +89,7 @@ class _Scene:
     Attributes
     ----------
     static : list
-        Traces no frame changes (grey data, histogram, truth).
+        Traces no frame changes (histogram, truth).
     points : ndarray of shape (M, 2)
         Where the soft-coloured points sit.
     component_traces : list
@@ -171,23 +173,31 @@ def animated_histogram(
 def _animate(
     history: list[EMState], scene: _Scene, rows: np.ndarray, large: bool, *, lang: str = "en"
 ) -> AnimatedFigure:
-    """Soft-coloured points, the scene, the log-likelihood panel, frames and controls as one figure."""
+    """Soft-coloured points, the scene, the log-likelihood panel, frames and controls as one figure.
+
+    The points are one marker trace; each frame that changes the responsibilities sends every
+    point's blended colour as a one-byte index into a palette built from all animated frames.
+    """
     n_components = history[0].params.n_components
     n_points = len(scene.points)
-    shade_traces = point_traces(scene.points, responsibility_shades(None, n_components, n_points), large=large)[1:]
+    indices = animation_indices(history, n_points, n_components)
+    colours_by_responsibilities = {}
+    for index in indices:
+        resp = history[index].responsibilities
+        if id(resp) not in colours_by_responsibilities:
+            colours_by_responsibilities[id(resp)] = blended_rgba(None if resp is None else resp[rows], n_points)
+    palette, palette_indices = point_palette(list(colours_by_responsibilities.values()))
+    colour_of = dict(zip(colours_by_responsibilities, palette_indices, strict=True))
+    first_colours = colour_of[id(history[indices[0]].responsibilities)]
+    points = marker_points_trace(scene.points, palette_marker(palette, first_colours), large=large)
     ll_traces, x2, y2, notes = log_likelihood_panel(history, large=large, lang=lang)
-    traces = [*scene.static, *shade_traces, *scene.component_traces, *ll_traces, *scene.legend]
-    parts = FrameParts.for_layout(len(scene.static), n_components, len(scene.component_traces))
+    traces = [*scene.static, points, *scene.component_traces, *ll_traces, *scene.legend]
+    parts = FrameParts.for_layout(len(scene.static), len(scene.component_traces))
 
     def responsibility_update(index: int) -> list[dict]:
         state = history[index]
-        resp = None if state.responsibilities is None else state.responsibilities[rows]
-        return [
-            *shade_updates(responsibility_shades(resp, n_components, n_points)),
-            log_likelihood_marker_update(state),
-        ]
+        return [colour_update(colour_of[id(state.responsibilities)]), log_likelihood_marker_update(state)]
 
-    indices = animation_indices(history, n_points, n_components)
     frames = chained_frames(history, indices, parts, responsibility_update, scene.parameter_update)
     layout = scene.layout
     layout["xaxis"]["domain"] = MAIN_PANEL_DOMAIN
@@ -241,7 +251,7 @@ def _scatter_scene(
     geometry = [view.components(params) for params in distinct_params]
     means_by_params = [means.astype(np.float32) for means, _ in geometry]
 
-    static = [*point_traces(points, np.zeros((0, len(points)), dtype=np.uint8), large=large)]
+    static = []
     if view_settings.show_truth:
         static += truth_traces(data.true_params, view, large=large, lang=lang)
     first_means, first_covariances = geometry[0]
@@ -360,7 +370,7 @@ def _histogram_scene(
         marker={"color": rgba(NEUTRAL_POINT, 0.35), "line": {"width": 0}},
         hoverinfo="skip",
     )
-    static = [bars, *point_traces(points, np.zeros((0, len(points)), dtype=np.uint8), large=large)]
+    static = [bars]
     if view_settings.show_truth and truth_1d:
         curves = component_densities_1d(data.true_params, grid)
         static.append(joined_curves(grid, curves, t("anim.truth_1d", lang), large=large))

@@ -3,12 +3,13 @@
 How the frames stay small and still correct
 -------------------------------------------
 A half-step changes one of two things: an E-step changes the responsibilities (the point
-colours and the log-likelihood marker), an M-step changes the parameters (ellipses or curves,
-means and their trails). Each frame therefore carries only the part that changed since the frame
-before it and names that frame as its ``baseframe``; plotly.js merges the chain when it shows a
-frame. Playing, scrubbing the slider or jumping to any step thus always shows one consistent
-state, while the payload holds each number once. Every ``KEYFRAME_EVERY`` frames a complete
-frame cuts the chain, so the merge stays short however long EM runs.
+colours, one palette index per point, see ``emlab.playground.palette``, and the log-likelihood
+marker), an M-step changes the parameters (ellipses or curves, means and their trails). Each
+frame therefore carries only the part that changed since the frame before it and names that frame
+as its ``baseframe``; plotly.js merges the chain when it shows a frame. Playing, scrubbing the
+slider or jumping to any step thus always shows one consistent state, while the payload holds
+each number once. Every ``KEYFRAME_EVERY`` frames a complete frame cuts the chain, so the merge
+stays short however long EM runs.
 
 Frames are plain JSON-ready dicts whose arrays are already plotly typed arrays (base64), and
 :class:`AnimatedFigure` attaches them without plotly.py's per-property validation: validating,
@@ -32,7 +33,6 @@ from emlab.shared.text import t
 from gmm_core import EMState, GMMParams
 
 CONTROLS_Y = -0.13  # play buttons and slider, in paper units below the axes
-SHADE_TOP = 250
 KEYFRAME_EVERY = 40
 # Browser-side payload the frames may use; longer runs show fewer (evenly spaced) iterations.
 FRAME_BYTES_BUDGET = 3_000_000
@@ -52,7 +52,7 @@ def animation_indices(history: list[EMState], n_points: int, n_components: int) 
     M halves of a kept iteration stay together and the last state is always kept.
     """
     last_iteration = history[-1].iteration
-    bytes_per_iteration = 1.4 * n_components * n_points + 900 * n_components + 1500
+    bytes_per_iteration = 1.4 * n_points + 900 * n_components + 1500  # one colour byte per point in base64
     allowed = max(MIN_ANIMATED_ITERATIONS, int(FRAME_BYTES_BUDGET // bytes_per_iteration))
     if last_iteration <= allowed:
         return np.arange(len(history))
@@ -114,11 +114,9 @@ def xy_update(x, y) -> dict:
     return {"x": typed_array(x), "y": typed_array(y)}
 
 
-def shade_updates(shades: np.ndarray) -> list[dict]:
-    """One marker-colour update per component trace from (K, N) uint8 shades."""
-    # 250 instead of 255 for full ownership: bytes 252-255 encode to "/" in base64, which the JSON
-    # writer escapes as six characters, and most points are fully owned (visually no difference).
-    return [{"marker": {"color": typed_array(np.minimum(shade, SHADE_TOP), "u1")}} for shade in shades]
+def colour_update(indices: np.ndarray) -> dict:
+    """A marker-colour update of the point trace: each point's palette index as a uint8 typed array."""
+    return {"marker": {"color": typed_array(indices, "u1")}}
 
 
 def log_likelihood_marker_update(state: EMState) -> dict:
@@ -136,12 +134,12 @@ class FrameParts:
     parameter: list[int]
 
     @classmethod
-    def for_layout(cls, n_static: int, n_components: int, n_component_traces: int) -> FrameParts:
-        """Indices for traces laid out as [static, shades (K), component traces, LL curve, LL marker, ...]."""
-        shades_end = n_static + n_components
+    def for_layout(cls, n_static: int, n_component_traces: int) -> FrameParts:
+        """Indices for traces laid out as [static, points, component traces, LL curve, LL marker, ...]."""
+        points = n_static
         return cls(
-            responsibility=[*range(n_static, shades_end), shades_end + n_component_traces + 1],
-            parameter=list(range(shades_end, shades_end + n_component_traces)),
+            responsibility=[points, points + n_component_traces + 2],
+            parameter=list(range(points + 1, points + 1 + n_component_traces)),
         )
 
 

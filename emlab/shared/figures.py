@@ -1,10 +1,7 @@
-"""Building blocks every figure shares: the 2-D view of the data, soft-coloured points, ellipses, means.
+"""Building blocks every figure shares: the 2-D view of the data, ellipses, means, legends, display rules.
 
-Soft colouring: each component gets its own point trace whose colour runs from transparent to the
-component colour; a point's value in trace k is its responsibility gamma_nk (as uint8 0..255).
-Overlaid, a point owned by one component shows that colour and a shared point shows a blend, so
-uncertain points look uncertain. uint8 arrays travel as 1 byte per value (plotly's typed arrays),
-which keeps animation frames small.
+Soft-coloured points (each point the blend of the component colours by its responsibilities, so
+uncertain points look uncertain) are ``emlab.shared.layers.blended_rgba``: one trace of all points.
 """
 
 from __future__ import annotations
@@ -16,7 +13,6 @@ import plotly.graph_objects as go
 
 from emlab.shared.settings import DISPLAY_POINT_LIMIT, ViewSettings
 from emlab.shared.style import (
-    NEUTRAL_POINT,
     TRUTH_COLOR,
     component_color,
     component_name,
@@ -83,50 +79,6 @@ def axis_ranges(points: np.ndarray, *extra: np.ndarray, pad: float = 0.06) -> tu
     span = np.where(high - low > 0, high - low, 1.0)
     low, high = low - pad * span, high + pad * span
     return [float(low[0]), float(high[0])], [float(low[1]), float(high[1])]
-
-
-def responsibility_shades(responsibilities: np.ndarray | None, n_components: int, n_points: int) -> np.ndarray:
-    """(K, N) uint8 colour strengths 0..255 from responsibilities (all zero before the first E-step)."""
-    if responsibilities is None:
-        return np.zeros((n_components, n_points), dtype=np.uint8)
-    return np.rint(np.asarray(responsibilities).T * 255).astype(np.uint8)
-
-
-def point_traces(points: np.ndarray, shades: np.ndarray, *, large: bool = False) -> list[go.Scatter]:
-    """A grey base trace plus one soft-coloured trace per component (see module docstring)."""
-    size = sizes(large)["point"]
-    base = go.Scatter(
-        x=points[:, 0],
-        y=points[:, 1],
-        mode="markers",
-        name="data",
-        hoverinfo="skip",
-        showlegend=False,
-        marker={"size": size, "color": NEUTRAL_POINT, "opacity": 0.35, "line": {"width": 0}},
-    )
-    traces = [base]
-    for k, shade in enumerate(shades):
-        color = component_color(k)
-        traces.append(
-            go.Scatter(
-                x=points[:, 0],
-                y=points[:, 1],
-                mode="markers",
-                name=f"{component_name(k)} points",
-                showlegend=False,
-                hoverinfo="skip",
-                marker={
-                    "size": size,
-                    "color": shade,
-                    "cmin": 0,
-                    "cmax": 255,
-                    "showscale": False,
-                    "colorscale": [[0.0, rgba(color, 0.0)], [1.0, rgba(color, 0.9)]],
-                    "line": {"width": 0},
-                },
-            )
-        )
-    return traces
 
 
 def ellipse_xy(means: np.ndarray, covariances: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:

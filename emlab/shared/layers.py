@@ -3,17 +3,17 @@
 Every trace costs the browser time to draw and every marker an SVG node (issue 10), so a picture
 that does not animate is drawn with as few as it needs:
 
-- soft colours as *one* marker trace whose per-point colour is what the Playground's layers
-  (a grey base at 35% plus one trace per component at 90% of its responsibility) composite to,
-  instead of K + 1 overlaid traces: N markers drawn instead of (K + 1) x N, the same picture;
+- soft colours as *one* marker trace whose per-point colour is what K + 1 overlaid layers (a grey
+  base at 35% plus one per component at 90% of its responsibility) composite to: N markers drawn
+  instead of (K + 1) x N, the same picture (:func:`blended_rgba`);
 - ellipses as layout shapes (one SVG path each, four Bezier arcs), not as 2K line traces: a line
   trace has one colour, and the components need theirs;
 - :class:`StillFigure`: a figure that a cache hands out without plotly.py validating it again;
 - :func:`cartesian_template`: the figure template cut to what a 2-D chart of scatter and bar
   traces reads (plotly.py writes the whole template, 7 kB, into every figure's JSON).
 
-The Playground's animation frames keep one trace per component (a frame can only restyle traces
-that exist, and its colours must interpolate), see ``emlab.shared.figures.point_traces``.
+The Playground's animation draws the same blend in one trace too, sending each point's colour in
+its frames as a one-byte index into a palette of these colours (``emlab.playground.palette``).
 """
 
 from __future__ import annotations
@@ -40,8 +40,11 @@ def _rgb(hex_color: str) -> np.ndarray:
     return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
 
 
-def blended_colors(responsibilities: np.ndarray | None, n_points: int) -> list[str]:
-    """Each point's colour as ``rgba(...)``: grey at 35%, then component k at 90% x gamma_nk, composited in order.
+def blended_rgba(responsibilities: np.ndarray | None, n_points: int) -> np.ndarray:
+    """Each point's colour: grey at 35%, then component k at 90% x gamma_nk, composited "over" in order.
+
+    The one place the soft-colouring rule is written; :func:`blended_colors` (still pictures) and
+    the Playground's palette (``emlab.playground.palette``) both read it.
 
     Parameters
     ----------
@@ -51,22 +54,27 @@ def blended_colors(responsibilities: np.ndarray | None, n_points: int) -> list[s
 
     Returns
     -------
-    list of str, one per point
-        "Over" compositing of the same layers the Playground overlays, so a point owned by one
-        component shows its colour and a shared point a blend, exactly as there.
+    ndarray of shape (n_points, 4), float
+        Red, green and blue as whole numbers 0..255 and the opacity 0..1. The same layers the
+        Playground used to overlay (a grey base plus one trace per component), so a point owned
+        by one component shows its colour and a shared point a blend.
     """
     alpha = np.full(n_points, BASE_OPACITY)
     color = np.tile(_rgb(NEUTRAL_POINT), (n_points, 1))
     if responsibilities is not None:
-        shades = np.rint(np.asarray(responsibilities, dtype=float) * 255) / 255  # the Playground's uint8 steps
+        shades = np.rint(np.asarray(responsibilities, dtype=float) * 255) / 255  # uint8 steps, as the frames had
         for k in range(shades.shape[1]):
             layer = SHADE_OPACITY * shades[:, k]
             combined = layer + alpha * (1 - layer)
             weight = np.divide(layer, combined, out=np.zeros_like(layer), where=combined > 0)
             color = weight[:, None] * _rgb(component_color(k)) + (1 - weight[:, None]) * color
             alpha = combined
-    red, green, blue = np.rint(color).astype(int).T
-    return [f"rgba({r},{g},{b},{a:.3f})" for r, g, b, a in zip(red, green, blue, alpha, strict=True)]
+    return np.column_stack([np.rint(color), alpha])
+
+
+def blended_colors(responsibilities: np.ndarray | None, n_points: int) -> list[str]:
+    """Each point's colour as ``rgba(...)`` (see :func:`blended_rgba`), one string per point."""
+    return [f"rgba({r:.0f},{g:.0f},{b:.0f},{a:.3f})" for r, g, b, a in blended_rgba(responsibilities, n_points)]
 
 
 def marker_points_trace(points: np.ndarray, marker: dict, *, large: bool = False, **properties) -> go.Scatter:
