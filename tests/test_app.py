@@ -198,7 +198,8 @@ def test_large_data_are_subsampled_for_display_and_the_page_says_so():
     assert_clean(at)
     assert t("warn.subsampled", shown=3000, n=5000) in texts(at.caption)
     spec = chart_spec(at)
-    assert len(base64.b64decode(spec["data"][0]["x"]["bdata"])) == 3000 * 4  # 3,000 float32 values
+    points = next(trace for trace in spec["data"] if trace.get("name") == "points")
+    assert len(base64.b64decode(points["x"]["bdata"])) == 3000 * 4  # 3,000 float32 values
 
 
 def test_truth_toggle_only_when_the_truth_is_known():

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from emlab.shared.settings import DataSettings
 from tests.app_pages import open_page
+from tests.plotly_json import decode
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 # page script -> (plotly traces in data and all frames, figure JSON bytes), summed over its charts.
@@ -32,6 +34,9 @@ BUDGETS = {
     # tests/test_pitfalls_page.py. Before issue 10 the page drew 279 traces, 756 kB.
     "pages/4_When_EM_goes_wrong.py": (36, 260_000),
     "pages/5_Your_own_data.py": (0, 0),  # nothing is drawn before a file is uploaded
+    # The cut-down template, evenly spaced coordinates as start and step, a 65 x 65 landscape; before
+    # issue 10's work on this page: 10 traces, 142.8 kB (the landscape's contour alone 52 kB).
+    "pages/6_Why_EM_works.py": (10, 92_000),
 }
 
 
@@ -72,6 +77,20 @@ def test_step_through_half_steps_draw_the_same_light_chart():
         weights.append((len(json.loads(step_chart)["data"]), len(step_chart)))
     assert len({traces for traces, _ in weights}) == 1, weights
     assert all(traces <= 14 and size <= 38_000 for traces, size in weights), weights
+
+
+def test_playground_draws_each_point_once():
+    # One marker trace holds all N points, its colours a palette index per point in the frames
+    # (emlab.playground.palette). Before: a grey trace plus one per component, 23 traces (419 with
+    # the frames'), 2,049 markers, 260,049 bytes of figure JSON; now 20 (358), 549 markers, 206,748.
+    at = open_page("app.py")
+    traces, size = weigh(at)
+    assert traces <= 358, f"the Playground draws {traces} plotly traces (budget 358)"
+    assert size <= 207_000, f"the Playground sends {size} bytes of figure JSON (budget 207,000)"
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    n_points = DataSettings().n
+    with_all_points = [t for t in figure["data"] if isinstance(t.get("x"), dict) and len(decode(t["x"])) == n_points]
+    assert [trace["name"] for trace in with_all_points] == ["points"], "exactly one trace has the N points"
 
 
 @pytest.mark.parametrize("page", ["pages/2_How_the_data_is_made.py", "pages/3_How_many_components.py"])

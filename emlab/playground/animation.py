@@ -37,7 +37,7 @@ from emlab.playground.frames import (
     typed_array,
     xy_update,
 )
-from emlab.playground.palette import palette_marker, point_palette
+from emlab.playground.palette import palette_marker, responsibility_palette
 from emlab.shared.figures import (
     ELLIPSE_LEVELS,
     OUTER_LEVEL,
@@ -50,7 +50,7 @@ from emlab.shared.figures import (
     mean_trace,
     truth_traces,
 )
-from emlab.shared.layers import blended_rgba, marker_points_trace
+from emlab.shared.layers import marker_points_trace
 from emlab.shared.panels import (
     density_grid,
     histogram,
@@ -181,13 +181,9 @@ def _animate(
     n_components = history[0].params.n_components
     n_points = len(scene.points)
     indices = animation_indices(history, n_points, n_components)
-    colours_by_responsibilities = {}
-    for index in indices:
-        resp = history[index].responsibilities
-        if id(resp) not in colours_by_responsibilities:
-            colours_by_responsibilities[id(resp)] = blended_rgba(None if resp is None else resp[rows], n_points)
-    palette, palette_indices = point_palette(list(colours_by_responsibilities.values()))
-    colour_of = dict(zip(colours_by_responsibilities, palette_indices, strict=True))
+    shown = {id(history[i].responsibilities): history[i].responsibilities for i in indices}  # E- and M-step share
+    palette, colours = responsibility_palette([None if r is None else r[rows] for r in shown.values()], n_points)
+    colour_of = dict(zip(shown, colours, strict=True))
     first_colours = colour_of[id(history[indices[0]].responsibilities)]
     points = marker_points_trace(scene.points, palette_marker(palette, first_colours), large=large)
     ll_traces, x2, y2, notes = log_likelihood_panel(history, large=large, lang=lang)

@@ -45,6 +45,8 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.cluster import KMeans
 
+from emlab.shared.layers import blended_rgba
+
 PALETTE_SIZE = 256  # colours a one-byte index can name
 FIT_SAMPLE = 20_000  # distinct colours k-means is fitted on at most (all of them are then assigned)
 
@@ -83,6 +85,13 @@ def point_palette(colour_sets: Sequence[np.ndarray]) -> tuple[np.ndarray, list[n
     byte_of_entry[order] = np.arange(len(entries))
     palette = entries[order] if len(entries) > 1 else np.repeat(entries, 2, axis=0)
     return palette, np.split(byte_of_entry[entry_of_point], np.cumsum(sizes)[:-1])
+
+
+def responsibility_palette(
+    responsibility_sets: Sequence[np.ndarray | None], n_points: int
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """:func:`point_palette` of the blended colours (``blended_rgba``) of each responsibilities array (None: grey)."""
+    return point_palette([blended_rgba(responsibilities, n_points) for responsibilities in responsibility_sets])
 
 
 def _clustered(distinct: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

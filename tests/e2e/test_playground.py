@@ -16,8 +16,8 @@ MEANS_SHOWN = f"""() => {{
 }}"""
 SHADES_SHOWN = f"""() => {{
     const chart = document.querySelector('{CHART}');
-    const shades = chart._fullData.find(trace => trace.name === 'C1 points');
-    return Array.from(shades.marker.color).reduce((total, value) => total + value, 0);
+    const points = chart._fullData.find(trace => trace.name === 'points');
+    return new Set(Array.from(points.marker.color)).size - 1;  // palette colours beyond the one grey of the start
 }}"""
 STEP_LABEL = ".slider-group > .slider-label"  # the current value, above the rail
 
