@@ -147,6 +147,18 @@ def test_equal_starting_means_stop_both_on_the_saddle():
     np.testing.assert_array_equal(decode(path["x"]), decode(path["y"]), err_msg="EM's path stays on mu1 = mu2")
 
 
+def test_the_landscape_answers_a_click_everywhere_but_draws_one_target():
+    # Issue 10: 2,401 invisible markers were 2,401 SVG nodes; plotly hovers and selects over all
+    # points of a trace and draws only `maxdisplayed` of them.
+    landscape = figures.landscape_figure(*why.landscape(), why.compare_ascents(*why.DEFAULT_START, 0.1))
+    targets = landscape.data[-1]
+    assert targets.marker.maxdisplayed == 1 and targets.marker.color == "rgba(0,0,0,0)"
+    ticks = np.linspace(*why.MU_RANGE, figures.CLICK_GRID)
+    assert set(np.round(targets.x, 6)) == set(np.round(ticks, 6)) and len(targets.x) == figures.CLICK_GRID**2
+    contour = landscape.data[0]
+    assert (contour.x0, contour.dx, contour.z.shape) == (why.MU_RANGE[0], 12 / (why.GRID_POINTS - 1), (65, 65))
+
+
 def test_a_chosen_half_step_is_explained_below_the_chart():
     at = run_page(session={"why_half_step": 3})
     assert_clean(at)
