@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -83,6 +84,26 @@ def assert_same_mixture(weights, means, covariances, expected_weights, expected_
     np.testing.assert_allclose(
         covariances, expected_covariances, rtol=rtol, atol=rtol * scale, err_msg="covariances differ"
     )
+
+
+def _scan_installed_components_once() -> None:
+    """Let every AppTest reuse one scan of the installed packages for Streamlit components.
+
+    Each new AppTest scans the metadata of every installed distribution for component manifests
+    (measured: 0.17 s of a 0.22 s page run, so most of what a page test costs); the installed
+    packages do not change while the tests run. If Streamlit moves the scanner, tests only get
+    slower, never wrong.
+    """
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:
+        return
+    scan = getattr(manifest_scanner, "scan_component_manifests", None)
+    if scan is not None and not hasattr(scan, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.cache(scan)
+
+
+_scan_installed_components_once()
 
 
 @pytest.fixture(autouse=True)
