@@ -11,11 +11,11 @@ in ``shared``, which imports no feature folder. Only ``shared.cache``, ``shared.
     - ``cache``, ``controls``, ``page``: the thin Streamlit layer (cached calls, sidebar, page setup);
     - ``state_keys``: the shared session-state keys and URL parameters, declared once;
     - ``style``: palette, symbols, sizes, the figure template and font;
-    - ``figures``: the 2-D view, soft-coloured points, ellipses, means, and the display rules
+    - ``figures``: the 2-D view, ellipses, means, and the display rules
       (histogram bins, the off-scale first log-likelihood, which rows a chart draws);
     - ``panels``: the log-likelihood panel and the pieces of a 1-D histogram picture;
     - ``state_figures``: one EM state as traces and as a still figure;
-    - ``layers``: light pieces for still pictures (one blended point trace, ellipses as shapes, ``StillFigure``);
+    - ``layers``: light pieces (the soft-colour blend, one point trace, ellipses as shapes, ``StillFigure``);
     - ``formulas``: numbers and matrices in LaTeX with live values;
     - ``light_blocks``: small tables as Markdown and code as a ``<pre>`` (no component bundle), one number rule;
     - ``text``, ``common_text``: the catalogue reader and the shared entries;
@@ -23,6 +23,7 @@ in ``shared``, which imports no feature folder. Only ``shared.cache``, ``shared.
 - ``playground`` (``app.py``): the whole fit as an animation
     - ``model``: what the page shows for one choice of data, model and view;
     - ``animation``: the 2-D and 1-D animated figures; ``frames``: the animation engine;
+      ``palette``: the points' blended colours as one byte each (a palette index);
     - ``tables``, ``export``: the fit as numbers, and the downloads (CSV, JSON, offline HTML);
     - ``slides``, ``slides_export``, ``slides_text``: the animation as GIF or MP4, one export at a time;
     - ``keys``, ``text``.
