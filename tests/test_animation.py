@@ -20,6 +20,7 @@ from emlab.playground.frames import AnimatedFigure, animation_indices, step_labe
 from emlab.playground.palette import PALETTE_SIZE, point_palette, quantized
 from emlab.shared.figures import make_view
 from emlab.shared.layers import blended_rgba
+from emlab.shared.panels import histogram
 from emlab.shared.pipeline import fit_history, load_data
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
 from emlab.shared.state_figures import state_figure
@@ -214,7 +215,15 @@ def test_one_feature_gives_an_animated_histogram():
     history = fit_history(data, ModelSettings())
     figure = animated_figure(history, data, DEFAULT_VIEW)
     spec = json.loads(figure.to_json())
-    assert spec["data"][0]["type"] == "bar"
+    heights, edges = histogram(data.X[:, 0], density=True)
+    area = spec["data"][0]
+    # plotly.js drops bar traces from a figure animated with redraw: False (the bars vanished as Play
+    # started), so the histogram is a filled step outline: the same gapless bars, kept while playing.
+    assert not any(trace["type"] == "bar" for trace in spec["data"])
+    assert area["fill"] == "tozeroy" and area["line"]["shape"] == "hv" and area["line"]["width"] == 0
+    np.testing.assert_allclose(decode(area["x"]), edges, rtol=1e-6)
+    np.testing.assert_allclose(decode(area["y"]), np.append(heights, heights[-1]), rtol=1e-6)
+    assert not any(0 in frame["traces"] for frame in spec["frames"]), "no frame touches the histogram"
     names = [trace.get("name") for trace in spec["data"]]
     assert "mixture density" in names and "true components (weighted)" in names
     assert len(spec["frames"]) == len(history)
@@ -319,3 +328,16 @@ def test_the_palette_is_exact_for_few_colours_and_close_for_many():
     error = np.abs(np.concatenate([entries[i].astype(int) - quantized(c) for c, i in zip(many, indices, strict=True)]))
     # Spread-out random responsibilities, harder than EM's (most points owned): measured 15 and 2.3.
     assert error.max() <= 20 and error.mean() <= 3, (error.max(), error.mean())
+
+
+@pytest.mark.parametrize("d", [2, 1])
+def test_legend_entries_sit_outside_the_panel(d):
+    # Play transitions every scatter trace of the panel; a legend entry's point at None was faded in
+    # and out at the panel's top-left corner on every frame. Outside the fixed ranges it is clipped.
+    data = load_data(DataSettings(d=d))
+    spec = json.loads(animated_figure(fit_history(data, ModelSettings()), data, DEFAULT_VIEW).to_json())
+    (x_low, _), (y_low, _) = spec["layout"]["xaxis"]["range"], spec["layout"]["yaxis"]["range"]
+    entries = [trace for trace in spec["data"] if trace.get("showlegend") is not False and "xaxis" not in trace]
+    single = [trace for trace in entries if len(trace["x"]) == 1]
+    assert len(single) >= 3, "the component legend entries"
+    assert all(trace["x"][0] < x_low and trace["y"][0] < y_low for trace in single)

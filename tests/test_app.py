@@ -95,7 +95,7 @@ def test_one_dimension_is_a_histogram():
     at = run_app(d=1)
     assert_clean(at)
     spec = chart_spec(at)
-    assert spec["data"][0]["type"] == "bar"
+    assert spec["data"][0]["name"] == t("anim.histogram") and spec["data"][0]["fill"] == "tozeroy"
     assert "mixture density" in [trace.get("name") for trace in spec["data"]]
 
 
@@ -190,7 +190,7 @@ def test_a_projection_of_one_dimensional_data_is_explained():
     at = run_app(d=1, view="pca")
     assert_clean(at)
     assert t("play.projection_1d") in texts(at.info)
-    assert chart_spec(at)["data"][0]["type"] == "bar"
+    assert chart_spec(at)["data"][0]["name"] == t("anim.histogram")
 
 
 def test_large_data_are_subsampled_for_display_and_the_page_says_so():

@@ -54,7 +54,7 @@ from emlab.shared.layers import marker_points_trace
 from emlab.shared.panels import (
     density_grid,
     histogram,
-    histogram_bar,
+    histogram_area,
     joined_curves,
     legend_entries_1d,
     log_likelihood_panel,
@@ -187,7 +187,7 @@ def _animate(
     first_colours = colour_of[id(history[indices[0]].responsibilities)]
     points = marker_points_trace(scene.points, palette_marker(palette, first_colours), large=large)
     ll_traces, x2, y2, notes = log_likelihood_panel(history, large=large, lang=lang)
-    traces = [*scene.static, points, *scene.component_traces, *ll_traces, *scene.legend]
+    traces = [*scene.static, points, *scene.component_traces, *ll_traces, *_parked(scene.legend, scene.layout)]
     parts = FrameParts.for_layout(len(scene.static), len(scene.component_traces))
 
     def responsibility_update(index: int) -> list[dict]:
@@ -209,6 +209,16 @@ def _animate(
     )
     layout.update(scene.extra_layout)
     return AnimatedFigure(data=traces, layout=layout, frames=frames)
+
+
+def _parked(legend: list, layout: dict) -> list:
+    """Legend-only traces with their point outside the main panel's fixed ranges, not at None.
+
+    Play transitions every scatter trace, and each frame faded a point at None in and out at the
+    panel's top-left corner (a blip per legend entry); outside the ranges it is clipped away.
+    """
+    (x_low, x_high), (y_low, y_high) = layout["xaxis"]["range"], layout["yaxis"]["range"]
+    return [trace.update(x=[2 * x_low - x_high], y=[2 * y_low - y_high]) for trace in legend]
 
 
 def _height(large: bool) -> int:
@@ -359,13 +369,7 @@ def _histogram_scene(
     rug_y = -RUG_FRACTION * top * (0.15 + 0.7 * np.random.default_rng(0).random(len(rows)))
     points = np.column_stack([x[rows], rug_y]).astype(np.float32)
 
-    bars = histogram_bar(
-        heights.astype(np.float32),
-        edges,
-        name=t("anim.histogram", lang),
-        marker={"color": rgba(NEUTRAL_POINT, 0.35), "line": {"width": 0}},
-        hoverinfo="skip",
-    )
+    bars = histogram_area(heights, edges, rgba(NEUTRAL_POINT, 0.35), name=t("anim.histogram", lang), hoverinfo="skip")
     static = [bars]
     if view_settings.show_truth and truth_1d:
         curves = component_densities_1d(data.true_params, grid)
@@ -393,4 +397,4 @@ def _histogram_scene(
         height=_height(large),
     )
     legend = legend_entries_1d(n_components, large=large)
-    return _Scene(static, points, component_traces, parameter_update, legend, layout, {"bargap": 0})
+    return _Scene(static, points, component_traces, parameter_update, legend, layout)

@@ -2,7 +2,7 @@
 
 EN = {
     # Animation figure
-    "anim.label.init": "Start: the initial guess (points not yet assigned)",
+    "anim.label.init": "Start (points not yet assigned)",
     "anim.label.E": "Iteration {iteration} · E-step: points recoloured",
     "anim.label.M": "Iteration {iteration} · M-step: means and ellipses moved",
     "anim.label.converged": " (converged)",

@@ -4,7 +4,7 @@
 
 ZH = {
     # Animation figure
-    "anim.label.init": "起点：初始猜测（点尚未分配）",
+    "anim.label.init": "起点（点尚未分配）",
     "anim.label.E": "第 {iteration} 次迭代 · E 步：重新给点着色",
     "anim.label.M": "第 {iteration} 次迭代 · M 步：均值和椭圆移动",
     "anim.label.converged": "（已收敛）",
