@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from functools import partial
 
-import pandas as pd
 import streamlit as st
 
 from emlab.shared.cache import cached_data, chosen_upload
 from emlab.shared.controls import data_controls, model_controls, view_controls
-from emlab.shared.light_blocks import markdown_table
-from emlab.shared.page import formula, setup_page, start_caption, why_em_works_link
+from emlab.shared.page import formula, setup_page, start_caption, titled_table, why_em_works_link
 from emlab.shared.settings import ViewSettings
 from emlab.shared.style import component_name
 from emlab.shared.text import t
@@ -138,8 +136,7 @@ def _e_step_formulas(session: StepSession, selected: int, large: bool, *, lang: 
     formula(responsibility_formula(), large)
     st.caption(t("step.formula.general_e", lang))
     formula(numbers.latex, large)
-    st.markdown(f"**{t('step.formula.table_e', lang)}**")
-    st.markdown(markdown_table(pd.DataFrame(numbers.rows)))
+    titled_table(t("step.formula.table_e", lang), numbers.rows)
     if numbers.underflow:
         st.caption(t("step.formula.tiny", lang))
 
@@ -161,8 +158,7 @@ def _m_step_formulas(session: StepSession, large: bool, *, lang: str = "en") -> 
     formula(numbers.updates, large)
     st.caption(t("step.formula.before_after", lang))
     formula(numbers.before_after, large)
-    st.markdown(f"**{t('step.formula.table_m', lang)}**")
-    st.markdown(markdown_table(pd.DataFrame(numbers.rows)))
+    titled_table(t("step.formula.table_m", lang), numbers.rows)
 
 
 # --------------------------------------------------------------------------- the page
@@ -215,13 +211,7 @@ def main() -> None:
 
 @st.fragment
 def _walk_view(view_settings: ViewSettings, k: int, *, lang: str = "en") -> None:
-    """The walk, redrawn alone when a step button or the chart is clicked (a Streamlit fragment).
-
-    A click changes only what this part of the page shows, so only it reruns: the sidebar, title
-    and captions above are neither rebuilt on the server nor re-rendered in the browser (issue 10:
-    a click's ~75 websocket messages were mostly the unchanged rest of the page). A sidebar change
-    reruns the whole script, and with it this function with the new settings.
-    """
+    """The walk as a fragment: a click reruns it alone, not the sidebar and intro (75 -> 33-38 messages)."""
     _show_walk(st.session_state[KEYS.session], view_settings, k, lang=lang)
 
 

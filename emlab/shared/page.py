@@ -7,10 +7,12 @@ labels from the text catalogue) instead of Streamlit's file-name navigation.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from emlab.shared.controls import init_state, language_control, note_page, page_language
+from emlab.shared.light_blocks import markdown_table
 from emlab.shared.settings import ModelSettings
 from emlab.shared.text import t
 
@@ -68,6 +70,12 @@ def why_em_works_link(sentence: str, *, lang: str | None = None) -> None:
 def formula(body: str, large: bool) -> None:
     """A LaTeX formula, one size up in presentation mode (for the back row)."""
     st.latex((r"\large " if large else "") + body)
+
+
+def titled_table(title: str, rows: list[dict]) -> None:
+    """A small table (a row per dict) under a bold title, as Markdown: no data-grid bundle to fetch."""
+    st.markdown(f"**{title}**")
+    st.markdown(markdown_table(pd.DataFrame(rows)))
 
 
 def start_caption(model: ModelSettings, *, lang: str | None = None) -> None:
