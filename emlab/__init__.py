@@ -45,7 +45,7 @@ in ``shared``, which imports no feature folder. Only ``shared.cache``, ``shared.
       data set; ``state``: the page's keys and callbacks; ``figures``: the preview; ``text``.
 - ``why_em_works`` (``pages/6_Why_EM_works.py``): the lower bound that touches the likelihood
     - ``model``: the bound along one iteration, the whole fit as bound + gap, EM beside gradient ascent;
-    - ``figures``, ``formulas``, ``text``.
+    - ``figures`` (the slice, the decomposition), ``landscape`` (EM beside gradient ascent), ``formulas``, ``text``.
 """
 
 # The app's matrices are tiny (K x D x D with D <= 6), and thread pools only cost time on them:

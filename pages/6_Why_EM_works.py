@@ -21,7 +21,7 @@ from emlab.shared.page import formula, setup_page, start_caption
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import DataSettings, ModelSettings
 from emlab.shared.text import t
-from emlab.why_em_works import figures, formulas
+from emlab.why_em_works import figures, formulas, landscape
 from emlab.why_em_works import model as why
 from gmm_core import EMState
 
@@ -58,7 +58,7 @@ def cached_decomposition(key: tuple, iteration: int, large: bool, _fit: Fit, *, 
 @st.cache_resource(max_entries=64, ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_landscape(mu1: float, mu2: float, learning_rate: float, large: bool, *, lang: str = "en"):
     comparison = why.compare_ascents(mu1, mu2, learning_rate)
-    return comparison, figures.landscape_figure(*why.landscape(), comparison, large=large, lang=lang)
+    return comparison, landscape.landscape_figure(*why.landscape(), comparison, large=large, lang=lang)
 
 
 # --------------------------------------------------------------------------- callbacks (the only writers)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from emlab.shared.pipeline import fit_history, load_data
 from emlab.shared.settings import DataSettings, ModelSettings
 from emlab.shared.text import t
-from emlab.why_em_works import figures, formulas
+from emlab.why_em_works import figures, formulas, landscape
 from emlab.why_em_works import model as why
 from gmm_core import COVARIANCE_TYPES, DataSet
 from tests.plotly_json import decode
@@ -150,12 +150,12 @@ def test_equal_starting_means_stop_both_on_the_saddle():
 def test_the_landscape_answers_a_click_everywhere_but_draws_one_target():
     # Issue 10: 2,401 invisible markers were 2,401 SVG nodes; plotly hovers and selects over all
     # points of a trace and draws only `maxdisplayed` of them.
-    landscape = figures.landscape_figure(*why.landscape(), why.compare_ascents(*why.DEFAULT_START, 0.1))
-    targets = landscape.data[-1]
+    figure = landscape.landscape_figure(*why.landscape(), why.compare_ascents(*why.DEFAULT_START, 0.1))
+    targets = figure.data[-1]
     assert targets.marker.maxdisplayed == 1 and targets.marker.color == "rgba(0,0,0,0)"
-    ticks = np.linspace(*why.MU_RANGE, figures.CLICK_GRID)
-    assert set(np.round(targets.x, 6)) == set(np.round(ticks, 6)) and len(targets.x) == figures.CLICK_GRID**2
-    contour = landscape.data[0]
+    ticks = np.linspace(*why.MU_RANGE, landscape.CLICK_GRID)
+    assert set(np.round(targets.x, 6)) == set(np.round(ticks, 6)) and len(targets.x) == landscape.CLICK_GRID**2
+    contour = figure.data[0]
     assert (contour.x0, contour.dx, contour.z.shape) == (why.MU_RANGE[0], 12 / (why.GRID_POINTS - 1), (65, 65))
 
 
