@@ -111,8 +111,12 @@ def test_every_one_feature_histogram_in_the_app_uses_the_shared_bins():
     data = load_data(DataSettings(d=1, n=5000, k_true=4))  # sqrt(N) would give 60 bars, numpy's "auto" 14
     history = fit_history(data, ModelSettings(k=2, max_iter=3))
     expected = histogram_edges(data.X[:, 0])
+    # The Playground animates, and plotly.js drops bars from an animated figure: its histogram is a
+    # filled step outline over the same edges (emlab.shared.panels.histogram_area).
+    steps = json.loads(animated_figure(history, data, ViewSettings()).to_json())["data"][0]
+    assert steps["fill"] == "tozeroy"
+    np.testing.assert_allclose(decode(steps["x"]), expected, rtol=1e-6)
     figures = {
-        "playground": animated_figure(history, data, ViewSettings()),
         "story": samples_histogram(data),
         "choose_k": one_feature_figure(data, history[-1].params),
         "your_data": preview_figure(data.X, data.feature_names),
