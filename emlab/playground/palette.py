@@ -101,7 +101,10 @@ def _clustered(distinct: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np
     if len(values) > FIT_SAMPLE:
         rng = np.random.default_rng(0)
         fit_rows = np.sort(rng.choice(len(values), FIT_SAMPLE, replace=False, p=counts / counts.sum()))
-    model = KMeans(PALETTE_SIZE, n_init=1, random_state=0).fit(values[fit_rows], sample_weight=counts[fit_rows])
+    # 20 Lloyd iterations reach the same palette errors as 300 (measured on the runs in the module
+    # docstring) in three quarters of the time: 54 -> 41 ms at the defaults, 362 -> 273 ms at 60 iterations.
+    model = KMeans(PALETTE_SIZE, n_init=1, max_iter=20, random_state=0)
+    model.fit(values[fit_rows], sample_weight=counts[fit_rows])
     centres = np.rint(model.cluster_centers_).clip(0, 255).astype(np.uint8)
     return centres, model.predict(values)
 
