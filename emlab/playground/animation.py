@@ -369,8 +369,8 @@ def _histogram_scene(
     rug_y = -RUG_FRACTION * top * (0.15 + 0.7 * np.random.default_rng(0).random(len(rows)))
     points = np.column_stack([x[rows], rug_y]).astype(np.float32)
 
-    bars = histogram_area(heights, edges, rgba(NEUTRAL_POINT, 0.35), name=t("anim.histogram", lang), hoverinfo="skip")
-    static = [bars]
+    steps = histogram_area(heights, edges, rgba(NEUTRAL_POINT, 0.35), name=t("anim.histogram", lang), hoverinfo="skip")
+    static = [steps]
     if view_settings.show_truth and truth_1d:
         curves = component_densities_1d(data.true_params, grid)
         static.append(joined_curves(grid, curves, t("anim.truth_1d", lang), large=large))

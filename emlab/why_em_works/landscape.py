@@ -22,9 +22,6 @@ LANDSCAPE_DEPTH = 3.0
 CLICK_GRID = 49
 
 
-# --------------------------------------------------------------------------- 3. EM against gradient ascent
-
-
 def _drawn_means(means: np.ndarray) -> np.ndarray:
     """The (mu1, mu2) path up to and including its first point off the chart (a diverging path stops there)."""
     xy = means[:, :, 0]
