@@ -7,6 +7,7 @@ bar is the browser's part of ``bind="query-params"``, so it is checked here.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from emlab.shared.text import t
 from tests.e2e.helpers import assert_no_exception, open_page, wait_for_app, wait_for_charts
@@ -28,7 +29,8 @@ def test_unticking_writes_the_url_and_the_link_reopens_the_point_like_start(page
     start_checkbox(page).locator("label").click()
     page.wait_for_url("**after_m1=false**")
     wait_for_app(page)
-    assert page.get_by_text(CAPTION_START).count() == 0
+    # The address bar changes with the click, before the rerun's output arrives: wait for the caption.
+    expect(page.get_by_text(CAPTION_START)).to_have_count(0, timeout=60_000)
     link = page.url
 
     other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -40,5 +42,5 @@ def test_unticking_writes_the_url_and_the_link_reopens_the_point_like_start(page
     start_checkbox(other).locator("label").click()
     other.wait_for_function("() => !window.location.search.includes('after_m1')")  # the default is left out
     wait_for_app(other)
-    assert other.get_by_text(CAPTION_START).count() == 1
+    expect(other.get_by_text(CAPTION_START)).to_have_count(1, timeout=60_000)
     other.context.close()
