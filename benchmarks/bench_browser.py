@@ -11,7 +11,9 @@ interleaved, in headless Debian Chromium:
    charts, plotly traces drawn (``_fullData``), animation frames and SVG nodes drawn;
 2. a click until the chart is redrawn: Step through EM's ``e_step`` / ``m_step`` buttons and the
    Playground's N slider (``gd._fullData`` remembered before, waited until it is another object),
-   against the floor app's button until the app settles;
+   against the floor app's button until the app settles (the budget) and, for reference, the
+   floor app's button redrawing its one chart (``floor_app.py?redraw=1``: what any chart change
+   costs in bare Streamlit, which remounts a chart whose figure changed and draws it anew);
 3. the achieved frame interval during Play and Slow (``plotly_animatingframe`` events against
    ``layout.updatemenus[0].buttons[i].args[1].frame.duration``) at the default settings and at
    N = 2000, K = 5.
@@ -60,6 +62,7 @@ TIMEOUT_MS = 300_000
 PLAYGROUND = "Playground"
 STEP_PAGE = "Step_through"
 STEP_CHART = ".st-key-step_chart .js-plotly-plot"
+FLOOR_CHART = ".st-key-floor_chart .js-plotly-plot"
 PLAY_CHART = ".st-key-play_chart .js-plotly-plot"
 LARGE_ANIMATION = "n=2000&k=5"
 BUDGETS = {
@@ -292,11 +295,12 @@ def timed_redraw(page, chart: str, action) -> float:
 
 def measure_clicks(browser, base: str, floor_url: str, clicks: int, playground: bool, step: bool) -> dict:
     """Floor button until settled, step-through E/M until redrawn, Playground N slider until redrawn, interleaved."""
-    found = {"floor": [], "step": [], "slider": []}
+    found = {"floor": [], "floor_redraw": [], "step": [], "slider": []}
     contexts = []
     try:
         floor_context, floor_page = opened(browser, floor_url, 1)
-        contexts.append(floor_context)
+        redraw_context, redraw_page = opened(browser, floor_url + "?redraw=1", 1)
+        contexts += [floor_context, redraw_context]
         if step:
             step_context, step_page = opened(browser, f"{base}/{STEP_PAGE}", 1)
             contexts.append(step_context)
@@ -308,6 +312,9 @@ def measure_clicks(browser, base: str, floor_url: str, clicks: int, playground: 
             floor_page.evaluate(CLICK, ".st-key-floor_button button")
             floor_page.wait_for_function(SETTLED, polling=50, timeout=TIMEOUT_MS)
             found["floor"].append(floor_page.evaluate("() => (window.__messages.at(-1) - window.__t0) / 1000"))
+            found["floor_redraw"].append(
+                timed_redraw(redraw_page, FLOOR_CHART, lambda: js_click(redraw_page, ".st-key-floor_button button"))
+            )
             if step:
                 key = ("e_step", "m_step")[index % 2]
                 button = f".st-key-{key} button"
@@ -403,6 +410,7 @@ def click_table(report: Report, clicks: dict) -> None:
     report.rows += ["", f"{'click until redrawn':<40}{'median s':>10}{'max s':>8}{'x floor':>9}"]
     report.rows.append(f"{'floor app: button until settled':<40}{floor:>10.3f}{max(clicks['floor']):>8.3f}")
     for key, label, budget in (
+        ("floor_redraw", "floor app: button redraws chart (ref.)", None),
         ("step", "Step through: e_step / m_step", "click"),
         ("slider", "Playground: N slider", None),
     ):
