@@ -9,10 +9,19 @@ Moving to another page through the sidebar drops the query string, and each page
 widgets, so every bound value is also remembered in the session (``SESSION.settings_memory``) and given
 back to the same-keyed widget on the next page: the data and model a student chose follow them
 from the playground to the step-through page and back.
+
+What the pages tell students to move stays in view (data source, layout, N, true K, fitted K,
+covariance type, initialisation, the start after the first M-step, the view toggles). The rest
+waits in two popovers whose labels show their values ("Shape: D = 2 · α = 10 · ... · seed 0",
+"EM options: seed 5 · reg_covar 1e-06 · ..."): every widget costs the browser 10-15 ms to draw
+before the page's chart, and a closed popover draws nothing (issue 10). The widgets inside are
+bound and remembered like all others.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -47,14 +56,66 @@ def set_defaults(state, defaults: dict[str, Any]) -> None:
 
 def _bound(widget, label: str, key: str, **kwargs):
     """Draw ``widget`` bound to the URL parameter ``key``, carrying its value across pages."""
+    _give_back(key, kwargs)
+    value = widget(label, key=key, bind="query-params", **kwargs)
+    st.session_state[SESSION.settings_memory][key] = value
+    return value
+
+
+def _give_back(key: str, widget_arguments: dict) -> None:
+    """On arrival from another page, give the widget ``key`` its remembered value (unless the URL sets one)."""
     init_state()
     memory = st.session_state[SESSION.settings_memory]
     arrived = st.session_state.get(SESSION.arrived, False)
-    if arrived and key not in st.query_params and key in memory and _fits(memory[key], kwargs):
+    if arrived and key not in st.query_params and key in memory and _fits(memory[key], widget_arguments):
         st.session_state[key] = memory[key]
-    value = widget(label, key=key, bind="query-params", **kwargs)
-    memory[key] = value
-    return value
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """A rarely moved number widget, drawn in a popover: the ``st`` function's name and its arguments."""
+
+    widget: str
+    label: str
+    key: str
+    arguments: dict
+
+
+def _in_popover(container, settings: list[_Setting], caption) -> dict[str, Any]:
+    """Draw ``settings`` in a popover of ``container`` labelled ``caption(values)``; returns the values by key.
+
+    Settings a student rarely moves wait behind one button, and a closed popover costs the browser
+    nothing to draw, while its label still shows every value. The label is made before the widgets
+    (a popover's label is fixed when it is drawn), so it shows the values the widgets are about to
+    take; if one of them differs after all (Streamlit corrected a value from the URL), the run is
+    repeated once so the label says what the widgets hold.
+    """
+    for setting in settings:
+        _give_back(setting.key, setting.arguments)
+    expected = {setting.key: _value_to_come(setting.key, setting.arguments) for setting in settings}
+    with container.popover(caption(expected), width="stretch"):
+        values = {s.key: _bound(getattr(st, s.widget), s.label, s.key, **s.arguments) for s in settings}
+    repeated_key = f"{SESSION.relabelled}:{settings[0].key}"
+    repeated = st.session_state.pop(repeated_key, False)
+    if values != expected and not repeated:
+        st.session_state[repeated_key] = True
+        st.rerun()
+    return values
+
+
+def _value_to_come(key: str, widget_arguments: dict):
+    """The value the number widget ``key`` will take in this run: its state, else the URL's, else its default."""
+    if key in st.session_state:
+        return st.session_state[key]
+    default = widget_arguments["value"]
+    try:
+        number = float(st.query_params[key])
+    except (KeyError, ValueError):
+        return default
+    if "options" in widget_arguments:
+        number = next((option for option in widget_arguments["options"] if math.isclose(option, number)), default)
+    value = type(default)(number)
+    return value if _fits(value, widget_arguments) else default
 
 
 def language_control() -> str:
@@ -172,56 +233,65 @@ def data_controls(*, lang: str | None = None) -> DataSettings:
         max_value=settings.K_TRUE_RANGE[1],
         value=default.k_true,
     )
-    d = _bound(
-        sidebar.slider,
-        t("data.d", lang),
-        PARAM.d,
-        min_value=settings.D_RANGE[0],
-        max_value=settings.D_RANGE[1],
-        value=default.d,
-    )
-    alpha = _bound(
-        sidebar.select_slider,
-        t("data.alpha", lang),
-        PARAM.alpha,
-        options=ALPHA_CHOICES,
-        value=default.alpha,
-        help=t("data.alpha.help", lang),
-    )
-    separation, elongation = default.separation, default.elongation
+    shape = [
+        _Setting(
+            "slider",
+            t("data.d", lang),
+            PARAM.d,
+            dict(min_value=settings.D_RANGE[0], max_value=settings.D_RANGE[1], value=default.d),
+        ),
+        _Setting(
+            "select_slider",
+            t("data.alpha", lang),
+            PARAM.alpha,
+            dict(options=ALPHA_CHOICES, value=default.alpha, help=t("data.alpha.help", lang)),
+        ),
+    ]
     if layout == "spread":
-        separation = _bound(
-            sidebar.slider,
-            t("data.separation", lang),
-            PARAM.separation,
-            min_value=settings.SEPARATION_RANGE[0],
-            max_value=settings.SEPARATION_RANGE[1],
-            value=default.separation,
-            step=0.5,
-            help=t("data.separation.help", lang),
-        )
-        elongation = _bound(
-            sidebar.slider,
-            t("data.elongation", lang),
-            PARAM.elongation,
-            min_value=settings.ELONGATION_RANGE[0],
-            max_value=settings.ELONGATION_RANGE[1],
-            value=default.elongation,
-            step=0.5,
-            help=t("data.elongation.help", lang),
-        )
-    data_seed = _bound(
-        sidebar.number_input,
-        t("data.seed", lang),
-        PARAM.data_seed,
-        min_value=settings.SEED_RANGE[0],
-        max_value=settings.SEED_RANGE[1],
-        value=default.data_seed,
-        step=1,
-    )
+        shape += [
+            _Setting(
+                "slider",
+                t("data.separation", lang),
+                PARAM.separation,
+                dict(
+                    min_value=settings.SEPARATION_RANGE[0],
+                    max_value=settings.SEPARATION_RANGE[1],
+                    value=default.separation,
+                    step=0.5,
+                )
+                | dict(help=t("data.separation.help", lang)),
+            ),
+            _Setting(
+                "slider",
+                t("data.elongation", lang),
+                PARAM.elongation,
+                dict(
+                    min_value=settings.ELONGATION_RANGE[0],
+                    max_value=settings.ELONGATION_RANGE[1],
+                    value=default.elongation,
+                    step=0.5,
+                )
+                | dict(help=t("data.elongation.help", lang)),
+            ),
+        ]
+    shape.append(_Setting("number_input", t("data.seed", lang), PARAM.data_seed, _seed_arguments(default.data_seed)))
+    values = _in_popover(sidebar, shape, lambda chosen: _popover_label("data.shape", chosen, lang))
+    d, alpha, data_seed = values[PARAM.d], values[PARAM.alpha], values[PARAM.data_seed]
+    separation = values.get(PARAM.separation, default.separation)
+    elongation = values.get(PARAM.elongation, default.elongation)
     return DataSettings(
         source, int(n), int(k_true), int(d), float(alpha), int(data_seed), float(separation), float(elongation), layout
     )
+
+
+def _seed_arguments(default: int) -> dict:
+    return dict(min_value=settings.SEED_RANGE[0], max_value=settings.SEED_RANGE[1], value=default, step=1)
+
+
+def _popover_label(prefix: str, values: dict[str, Any], lang: str) -> str:
+    """A popover's label: its name and every value in it, as ``Shape: D = 2 · α = 10 · seed 0``."""
+    shown = (t(f"{prefix}.{key}", lang, value=f"{value:g}") for key, value in values.items())
+    return t(f"{prefix}.label", lang, values=" · ".join(shown))
 
 
 def model_controls(*, lang: str | None = None) -> ModelSettings:
@@ -256,32 +326,27 @@ def model_controls(*, lang: str | None = None) -> ModelSettings:
         value=default.after_first_m_step,
         help=t("model.after_m1.help", lang),
     )
-    model_seed = _bound(
-        sidebar.number_input,
-        t("model.seed", lang),
-        PARAM.model_seed,
-        min_value=settings.SEED_RANGE[0],
-        max_value=settings.SEED_RANGE[1],
-        value=default.model_seed,
-        step=1,
-    )
-    with sidebar.expander(t("model.options", lang)):
-        reg_covar = _bound(
-            st.select_slider,
+    options = [
+        _Setting("number_input", t("model.seed", lang), PARAM.model_seed, _seed_arguments(default.model_seed)),
+        _Setting(
+            "select_slider",
             t("model.reg_covar", lang),
             PARAM.reg_covar,
-            options=settings.REG_COVAR_CHOICES,
-            value=default.reg_covar,
-        )
-        max_iter = _bound(
-            st.slider,
+            dict(options=settings.REG_COVAR_CHOICES, value=default.reg_covar),
+        ),
+        _Setting(
+            "slider",
             t("model.max_iter", lang),
             PARAM.max_iter,
-            min_value=settings.MAX_ITER_RANGE[0],
-            max_value=settings.MAX_ITER_RANGE[1],
-            value=default.max_iter,
-        )
-        tol = _bound(st.select_slider, t("model.tol", lang), PARAM.tol, options=settings.TOL_CHOICES, value=default.tol)
+            dict(min_value=settings.MAX_ITER_RANGE[0], max_value=settings.MAX_ITER_RANGE[1], value=default.max_iter),
+        ),
+        _Setting(
+            "select_slider", t("model.tol", lang), PARAM.tol, dict(options=settings.TOL_CHOICES, value=default.tol)
+        ),
+    ]
+    values = _in_popover(sidebar, options, lambda chosen: _popover_label("model.options", chosen, lang))
+    model_seed, reg_covar = values[PARAM.model_seed], values[PARAM.reg_covar]
+    max_iter, tol = values[PARAM.max_iter], values[PARAM.tol]
     return ModelSettings(
         int(k), cov, init, float(reg_covar), int(max_iter), float(tol), int(model_seed), bool(after_first_m_step)
     )

@@ -29,6 +29,7 @@ class SessionKeys:
     current_page: str = "current_page"  # the page that ran last
     language: str = "language"  # "en" or "zh": the language this run shows (see controls.page_language)
     language_choice: str = "language_choice"  # the language control's widget (the URL holds PARAM.lang)
+    relabelled: str = "popover_relabelled"  # + ":<first key>": this run repeats one to fix a popover's label
 
 
 @dataclass(frozen=True)

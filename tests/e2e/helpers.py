@@ -50,3 +50,15 @@ def assert_no_exception(page) -> None:
     """Fail with the traceback text if the page shows a Streamlit exception."""
     texts = exception_texts(page)
     assert not texts, f"The page shows an exception: {texts[0][:500]}"
+
+
+def open_popover(page, label_start: str):
+    """Open the sidebar popover whose label starts with ``label_start``; returns its open body.
+
+    Rarely moved settings wait in popovers, whose widgets are drawn only once it is open.
+    """
+    button = page.locator('[data-testid="stSidebar"] [data-testid="stPopover"] button').filter(has_text=label_start)
+    button.first.click()
+    body = page.locator('[data-testid="stPopoverBody"]')
+    body.wait_for(state="visible")
+    return body
