@@ -234,12 +234,7 @@ def data_controls(*, lang: str | None = None) -> DataSettings:
         value=default.k_true,
     )
     shape = [
-        _Setting(
-            "slider",
-            t("data.d", lang),
-            PARAM.d,
-            dict(min_value=settings.D_RANGE[0], max_value=settings.D_RANGE[1], value=default.d),
-        ),
+        _Setting("slider", t("data.d", lang), PARAM.d, _between(settings.D_RANGE, default.d)),
         _Setting(
             "select_slider",
             t("data.alpha", lang),
@@ -248,33 +243,20 @@ def data_controls(*, lang: str | None = None) -> DataSettings:
         ),
     ]
     if layout == "spread":
-        shape += [
-            _Setting(
-                "slider",
-                t("data.separation", lang),
-                PARAM.separation,
-                dict(
-                    min_value=settings.SEPARATION_RANGE[0],
-                    max_value=settings.SEPARATION_RANGE[1],
-                    value=default.separation,
-                    step=0.5,
-                )
-                | dict(help=t("data.separation.help", lang)),
-            ),
-            _Setting(
-                "slider",
-                t("data.elongation", lang),
-                PARAM.elongation,
-                dict(
-                    min_value=settings.ELONGATION_RANGE[0],
-                    max_value=settings.ELONGATION_RANGE[1],
-                    value=default.elongation,
-                    step=0.5,
-                )
-                | dict(help=t("data.elongation.help", lang)),
-            ),
-        ]
-    shape.append(_Setting("number_input", t("data.seed", lang), PARAM.data_seed, _seed_arguments(default.data_seed)))
+        for name, key, value_range, value in (
+            ("separation", PARAM.separation, settings.SEPARATION_RANGE, default.separation),
+            ("elongation", PARAM.elongation, settings.ELONGATION_RANGE, default.elongation),
+        ):
+            arguments = _between(value_range, value, step=0.5, help=t(f"data.{name}.help", lang))
+            shape.append(_Setting("slider", t(f"data.{name}", lang), key, arguments))
+    shape.append(
+        _Setting(
+            "number_input",
+            t("data.seed", lang),
+            PARAM.data_seed,
+            _between(settings.SEED_RANGE, default.data_seed, step=1),
+        )
+    )
     values = _in_popover(sidebar, shape, lambda chosen: _popover_label("data.shape", chosen, lang))
     d, alpha, data_seed = values[PARAM.d], values[PARAM.alpha], values[PARAM.data_seed]
     separation = values.get(PARAM.separation, default.separation)
@@ -284,8 +266,9 @@ def data_controls(*, lang: str | None = None) -> DataSettings:
     )
 
 
-def _seed_arguments(default: int) -> dict:
-    return dict(min_value=settings.SEED_RANGE[0], max_value=settings.SEED_RANGE[1], value=default, step=1)
+def _between(value_range: tuple, value, **more) -> dict:
+    """A number widget's arguments: its range (min, max) and default ``value``, and ``more``."""
+    return dict(min_value=value_range[0], max_value=value_range[1], value=value, **more)
 
 
 def _popover_label(prefix: str, values: dict[str, Any], lang: str) -> str:
@@ -327,7 +310,12 @@ def model_controls(*, lang: str | None = None) -> ModelSettings:
         help=t("model.after_m1.help", lang),
     )
     options = [
-        _Setting("number_input", t("model.seed", lang), PARAM.model_seed, _seed_arguments(default.model_seed)),
+        _Setting(
+            "number_input",
+            t("model.seed", lang),
+            PARAM.model_seed,
+            _between(settings.SEED_RANGE, default.model_seed, step=1),
+        ),
         _Setting(
             "select_slider",
             t("model.reg_covar", lang),
@@ -338,7 +326,7 @@ def model_controls(*, lang: str | None = None) -> ModelSettings:
             "slider",
             t("model.max_iter", lang),
             PARAM.max_iter,
-            dict(min_value=settings.MAX_ITER_RANGE[0], max_value=settings.MAX_ITER_RANGE[1], value=default.max_iter),
+            _between(settings.MAX_ITER_RANGE, default.max_iter),
         ),
         _Setting(
             "select_slider", t("model.tol", lang), PARAM.tol, dict(options=settings.TOL_CHOICES, value=default.tol)
