@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from emlab.shared.controls import NO_BREAK_SPACE, WORD_JOINER
 from emlab.shared.state_keys import PARAM
 from emlab.shared.text import t
 from tests.app_pages import open_page
@@ -21,7 +22,7 @@ IN_VIEW |= {PARAM.after_first_m_step, PARAM.truth, PARAM.large}
 
 
 def popovers(at) -> dict[str, set[str]]:
-    """Each sidebar popover's label and the keys of the widgets inside it."""
+    """Each sidebar popover's label (as plain text) and the keys of the widgets inside it."""
     found = {}
 
     def keys_below(node) -> set[str]:
@@ -30,7 +31,8 @@ def popovers(at) -> dict[str, set[str]]:
 
     def walk(node):
         if getattr(node, "type", None) == "popover":
-            found[node.proto.popover.label] = keys_below(node)
+            label = node.proto.popover.label.replace(WORD_JOINER, "").replace(NO_BREAK_SPACE, " ")
+            found[label] = keys_below(node)
         for child in getattr(node, "children", {}).values():
             walk(child)
 

@@ -33,6 +33,7 @@ from emlab.shared.state_keys import PARAM, SESSION
 from emlab.shared.text import LANGUAGES, t
 from gmm_core import COVARIANCE_TYPES, INIT_METHODS
 
+WORD_JOINER, NO_BREAK_SPACE = "\u2060", "\u00a0"  # see unbreakable
 ALPHA_CHOICES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 SESSION_DEFAULTS: dict[str, Any] = {
     SESSION.uploaded_dataset: None,
@@ -249,14 +250,7 @@ def data_controls(*, lang: str | None = None) -> DataSettings:
         ):
             arguments = _between(value_range, value, step=0.5, help=t(f"data.{name}.help", lang))
             shape.append(_Setting("slider", t(f"data.{name}", lang), key, arguments))
-    shape.append(
-        _Setting(
-            "number_input",
-            t("data.seed", lang),
-            PARAM.data_seed,
-            _between(settings.SEED_RANGE, default.data_seed, step=1),
-        )
-    )
+    shape.append(_seed(t("data.seed", lang), PARAM.data_seed, default.data_seed))
     values = _in_popover(sidebar, shape, lambda chosen: _popover_label("data.shape", chosen, lang))
     d, alpha, data_seed = values[PARAM.d], values[PARAM.alpha], values[PARAM.data_seed]
     separation = values.get(PARAM.separation, default.separation)
@@ -264,6 +258,10 @@ def data_controls(*, lang: str | None = None) -> DataSettings:
     return DataSettings(
         source, int(n), int(k_true), int(d), float(alpha), int(data_seed), float(separation), float(elongation), layout
     )
+
+
+def _seed(label: str, key: str, value: int) -> _Setting:
+    return _Setting("number_input", label, key, _between(settings.SEED_RANGE, value, step=1))
 
 
 def _between(value_range: tuple, value, **more) -> dict:
@@ -274,7 +272,12 @@ def _between(value_range: tuple, value, **more) -> dict:
 def _popover_label(prefix: str, values: dict[str, Any], lang: str) -> str:
     """A popover's label: its name and every value in it, as ``Shape: D = 2 · α = 10 · seed 0``."""
     shown = (t(f"{prefix}.{key}", lang, value=f"{value:g}") for key, value in values.items())
-    return t(f"{prefix}.label", lang, values=" · ".join(shown))
+    return t(f"{prefix}.label", lang, values=" · ".join(unbreakable(part) for part in shown))
+
+
+def unbreakable(text: str) -> str:
+    """``text`` that a wrapping label never breaks (not at ``1e-06``'s hyphen, nor between Chinese characters)."""
+    return WORD_JOINER.join(text.replace(" ", NO_BREAK_SPACE))
 
 
 def model_controls(*, lang: str | None = None) -> ModelSettings:
@@ -310,12 +313,7 @@ def model_controls(*, lang: str | None = None) -> ModelSettings:
         help=t("model.after_m1.help", lang),
     )
     options = [
-        _Setting(
-            "number_input",
-            t("model.seed", lang),
-            PARAM.model_seed,
-            _between(settings.SEED_RANGE, default.model_seed, step=1),
-        ),
+        _seed(t("model.seed", lang), PARAM.model_seed, default.model_seed),
         _Setting(
             "select_slider",
             t("model.reg_covar", lang),
@@ -323,10 +321,7 @@ def model_controls(*, lang: str | None = None) -> ModelSettings:
             dict(options=settings.REG_COVAR_CHOICES, value=default.reg_covar),
         ),
         _Setting(
-            "slider",
-            t("model.max_iter", lang),
-            PARAM.max_iter,
-            _between(settings.MAX_ITER_RANGE, default.max_iter),
+            "slider", t("model.max_iter", lang), PARAM.max_iter, _between(settings.MAX_ITER_RANGE, default.max_iter)
         ),
         _Setting(
             "select_slider", t("model.tol", lang), PARAM.tol, dict(options=settings.TOL_CHOICES, value=default.tol)
