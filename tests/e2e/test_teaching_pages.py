@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from emlab.shared.text import t
 from tests.e2e.conftest import free_port, start_server, stop_server
-from tests.e2e.helpers import CHART, assert_no_exception, open_page, screenshot, wait_for_app, wait_for_charts
+from tests.e2e.helpers import (
+    CHART,
+    assert_no_exception,
+    open_page,
+    open_popover,
+    screenshot,
+    wait_for_app,
+    wait_for_charts,
+)
 
 # (URL path and query, charts drawn, a text the page must show)
 TEACHING_PAGES = [
@@ -65,7 +74,8 @@ def test_story_link_opens_the_playground_on_the_same_data(page, app_url):
 
     assert slider_value("Samples N") == "300"
     assert slider_value("True components") == "4"
-    seed = sidebar.locator('[data-testid="stNumberInput"]').filter(has_text="Data seed").locator("input")
+    shape = open_popover(playground, t("data.shape.label", values="").strip())  # the data seed waits there
+    seed = shape.locator('[data-testid="stNumberInput"]').filter(has_text="Data seed").locator("input")
     assert seed.input_value() == "7"
     screenshot(playground, "teaching_story_to_playground")
 
