@@ -9,11 +9,12 @@ widgets hold: by default, after a change, from a link, from a bad link, on the n
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from emlab.shared.controls import NO_BREAK_SPACE, WORD_JOINER
 from emlab.shared.state_keys import PARAM
 from emlab.shared.text import t
-from tests.app_pages import open_page
+from tests.app_pages import APP, open_page
 
 IN_SHAPE = {PARAM.d, PARAM.alpha, PARAM.separation, PARAM.elongation, PARAM.data_seed}
 IN_EM_OPTIONS = {PARAM.model_seed, PARAM.reg_covar, PARAM.max_iter, PARAM.tol}
@@ -107,3 +108,14 @@ def test_popover_settings_follow_the_student_to_the_next_page_and_its_labels():
     assert not at.exception
     assert at.slider(key=PARAM.d).value == 3 and at.select_slider(key=PARAM.tol).value == 1e-4
     assert set(popovers(at)) == {shape_label(3), options_label(tol="0.0001")}
+
+
+def test_when_the_session_and_the_link_disagree_the_label_follows_the_widget():
+    """The link wins (``bind``), the label was made from the session's value: the run is repeated once."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[PARAM.d] = 5
+    at.query_params[PARAM.d] = "3"
+    at.run()
+    assert not at.exception
+    assert at.slider(key=PARAM.d).value == 3
+    assert shape_label(3) in popovers(at)
