@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import pickle
 import re
@@ -10,9 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit as st
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from emlab.pitfalls import runs as pitfall_runs
+from emlab.pitfalls.layers import hard_rgba
+from emlab.pitfalls.raster import OVERSAMPLE, paint_points, points_image
 from emlab.shared.layers import blended_colors, ellipse_path
 from emlab.shared.text import t
 from gmm_core import ellipse_outlines
@@ -130,6 +135,37 @@ def test_blended_colour_is_what_the_overlaid_layers_composite_to():
     assert colours[3] == "rgba(154,154,154,0.350)" == blended_colors(None, 1)[0]
 
 
+def test_painted_points_composite_as_the_browser_draws_overlapping_markers():
+    """Discs of the marker's diameter, anti-aliased edges, each laid "over" the ones before it."""
+    colour = np.array([0.0, 114.0, 178.0, 0.85])
+    one = paint_points(np.array([[20.0, 20.0]]), colour[None], (40, 40), diameter=12)
+    assert one[..., 3].sum() / 255 == pytest.approx(np.pi * 6**2 * 0.85, rel=0.02), "area of a 12-px disc at 85%"
+    assert tuple(one[20, 20]) == (0, 114, 178, round(0.85 * 255)) and one[0, 0, 3] == 0
+    two = paint_points(np.array([[20.0, 20.0], [20.0, 20.0]]), np.array([colour, colour]), (40, 40), diameter=12)
+    assert two[20, 20, 3] == round((0.85 + 0.85 * 0.15) * 255), "two markers on one spot show through each other"
+    orange = np.array([230.0, 159.0, 0.0, 1.0])
+    last_on_top = paint_points(np.array([[20.0, 20.0], [20.0, 20.0]]), np.array([colour, orange]), (40, 40), 12)
+    assert tuple(last_on_top[20, 20]) == (230, 159, 0, 255)
+
+
+def read_image(image: dict) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(image["source"].split(",", 1)[1]))).convert("RGBA"))
+
+
+def test_a_painted_point_lands_where_its_marker_would_be():
+    # x to the right, y upwards (image rows run downwards), 10 screen pixels per unit, OVERSAMPLE finer
+    points, colours = np.array([[1.0, 4.0], [3.0, 1.0]]), hard_rgba(np.array([0, 1]), 2)
+    image = points_image(points, colours, [0.0, 5.0], [0.0, 5.0], pixels_per_unit=10, diameter=6)
+    assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (0.0, 5.0, 5.0, 5.0)
+    assert image["sizing"] == "stretch" and image["layer"] == "above", "points above the traces, below the shapes"
+    pixels = read_image(image)
+    assert pixels.shape == (50 * OVERSAMPLE, 50 * OVERSAMPLE, 4)
+    for (x, y), colour in zip(points, colours, strict=True):
+        row, column = int((5 - y) * 10 * OVERSAMPLE), int(x * 10 * OVERSAMPLE)
+        np.testing.assert_allclose(pixels[row, column], [*colour[:3], colour[3] * 255], atol=3)
+    assert pixels[:, :, 3].astype(bool).sum() < 2 * np.pi * (3 * OVERSAMPLE + 1) ** 2, "two discs, nothing else"
+
+
 def test_ellipse_path_stays_on_the_ellipse_between_its_quarter_points():
     mean, covariance = np.array([1.0, -2.0]), np.array([[4.0, 1.5], [1.5, 1.0]])
     outline = ellipse_outlines(mean[None], covariance[None], 0.95, 4)[0]
@@ -152,6 +188,25 @@ def test_every_figure_draws_one_trace_per_layer():
     assert len(point_traces) == 3, "one point trace per panel"
     assert len(fitted.layout.shapes) == 3 * 2 * 3, "three panels, two levels, three components"
     assert len(fitted.data) <= 12
+
+
+def test_the_gallery_paints_each_starts_points_as_one_picture():
+    """Issue 10: 8 panels x 600 points were 4,800 SVG markers; now one picture per panel, no marker trace."""
+    result = pitfall_runs.local_optima("random_from_data", 8)
+    gallery = result.gallery.to_plotly_json()
+    assert not [trace for trace in gallery["data"] if len(decode(trace.get("x", []))) > 10], "no point markers"
+    images = gallery["layout"]["images"]
+    assert [(image["xref"], image["yref"]) for image in images] == [("x", "y")] + [
+        (f"x{index}", f"y{index}") for index in range(2, 9)
+    ]
+    painted = read_image(images[0])
+    palette = hard_rgba(np.arange(6), 6)[:, :3]
+    covered = painted[painted[..., 3] >= 0.85 * 255 - 1, :3]  # inside a marker or a pile of them
+    assert len(covered) > 5_000
+    nearest = np.abs(covered[:, None, :].astype(int) - palette[None].astype(int)).sum(axis=2).min(axis=1)
+    assert np.mean(nearest <= 6) > 0.95, "in the components' colours (blends only where two overlap)"
+    shapes = gallery["layout"]["shapes"]
+    assert sum(shape["line"].get("dash") == "dash" for shape in shapes) == 8 * 6, "the truth, dashed, per panel"
 
 
 def test_a_cached_copy_of_a_figure_is_the_same_figure():
@@ -216,10 +271,27 @@ def test_every_experiment_one_click_away_at_default_settings():
     assert script[-1] < script[0] - 0.3 and em[-1] > em[0] + 0.1
 
 
+def test_the_default_page_draws_few_point_markers():
+    """Every point marker is an SVG node the browser draws: the gallery's are painted (issue 10).
+
+    Before, the default page drew 6,026 markers (8 x 600 in the gallery, 2 x 600 for best vs worst,
+    26 final values) in 7,600 SVG nodes; the best-vs-worst panels keep theirs.
+    """
+    charts = specs(run_page())
+    markers = sum(
+        len(decode(trace["x"]))
+        for chart in charts.values()
+        for trace in chart["data"]
+        if "markers" in trace.get("mode", "") and "x" in trace
+    )
+    assert markers <= 1_300, f"{markers} point markers drawn"
+    assert len(charts["pit_lo_gallery_chart"]["layout"]["images"]) == 8
+
+
 # Plotly traces and figure JSON bytes each experiment draws at default settings (issue 10: the
 # nine charts were 279 traces and 756 kB, all drawn at once). A guard, see tests/test_page_weight.py.
 SECTION_BUDGETS = {
-    "lo": (36, 260_000),
+    "lo": (18, 245_000),
     "sing": (12, 45_000),
     "ls": (12, 72_000),
     "hs": (13, 52_000),
