@@ -96,6 +96,8 @@ def test_pitfalls_experiments_one_click_apart_each_with_its_link(page, app_url):
     """Every experiment is a click away, the URL names the one shown, a hidden one keeps its settings."""
     open_page(page, f"{app_url}/When_EM_goes_wrong?pit_lo_starts=8")
     wait_for_charts(page, 3)
+    gallery = page.locator(".st-key-pit_lo_gallery_chart")  # points painted, one picture per panel (issue 10)
+    assert gallery.locator(".imagelayer image").count() == 8 and gallery.locator("path.point").count() == 0
     for title, section, charts in (
         ("2. Singularities", "sing", 2),
         ("3. Label switching", "ls", 1),
