@@ -141,6 +141,8 @@ def test_painted_points_composite_as_the_browser_draws_overlapping_markers():
     one = paint_points(np.array([[20.0, 20.0]]), colour[None], (40, 40), diameter=12)
     assert one[..., 3].sum() / 255 == pytest.approx(np.pi * 6**2 * 0.85, rel=0.02), "area of a 12-px disc at 85%"
     assert tuple(one[20, 20]) == (0, 114, 178, round(0.85 * 255)) and one[0, 0, 3] == 0
+    corner = paint_points(np.array([[0.0, 0.0]]), colour[None], (40, 40), diameter=12)
+    assert corner[..., 3].sum() / 255 == pytest.approx(np.pi * 6**2 * 0.85 / 4, rel=0.03), "a quarter on the picture"
     two = paint_points(np.array([[20.0, 20.0], [20.0, 20.0]]), np.array([colour, colour]), (40, 40), diameter=12)
     assert two[20, 20, 3] == round((0.85 + 0.85 * 0.15) * 255), "two markers on one spot show through each other"
     orange = np.array([230.0, 159.0, 0.0, 1.0])
