@@ -38,7 +38,8 @@ in ``shared``, which imports no feature folder. Only ``shared.cache``, ``shared.
     - ``model``, ``figures``, ``keys``, ``text``.
 - ``pitfalls`` (``pages/4_When_EM_goes_wrong.py``): local optima, singularities, label switching,
   hard vs soft, the original script's mistakes
-    - ``runs``: the five experiments; ``figures``, ``layers``: their pictures (hard labels, panels); ``text``.
+    - ``runs``: the five experiments; ``figures``, ``layers``: their pictures (hard labels, panels);
+      ``raster``: the gallery's points painted as one picture per panel; ``text``.
 - ``your_data`` (``pages/5_Your_own_data.py``): a CSV file read, its columns chosen
     - ``upload``: the reading steps in order; ``limits``, ``decoding``, ``sniffing``, ``cells``,
       ``column_names``, ``numeric_table``, ``problems``: each step; ``selection``: columns to a
