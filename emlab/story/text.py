@@ -16,7 +16,7 @@ EN = {
     "story.draws.help": "Only for the picture: how widely the same concentration scatters θ. The data always uses the highlighted draw.",
     # Stage 1
     "story.stage1": "1. Class probabilities: θ ~ Dirichlet(α)",
-    "story.stage1.text": "The Dirichlet draws K probabilities that sum to one. **Small α** pushes the draws into the corners (one class dominates); **large α** pulls them to the centre (classes of similar size). Try α = 0.1 and α = 100 in the sidebar.",
+    "story.stage1.text": "The Dirichlet draws K probabilities that sum to one. **Small α** pushes the draws into the corners (one class dominates); **large α** pulls them to the centre (classes of similar size). Try α = 0.1 and α = 100 in the sidebar (Shape).",
     "story.stage1.ternary": "Each grey dot is another draw the same α could have made ({n_draws} of them); the star is the draw this data set uses. A corner is a class that takes everything; the centre is three equal classes.",
     "story.stage1.strips": "One column per class: the grey dots are {n_draws} other draws of θ_k, the bar is this data set's θ_k.",
     "story.stage1.single": "With one class there is nothing to draw: θ = (1).",
