@@ -8,7 +8,9 @@ interleaved, in headless Debian Chromium:
    time until every chart is drawn (each ``.js-plotly-plot`` has ``_fullLayout`` and a
    ``.main-svg``) in a new browser context, and again on reload with the JavaScript cached;
    bytes over HTTP (CDP ``Network.loadingFinished.encodedDataLength``) and over the websocket;
-   charts, plotly traces drawn (``_fullData``), animation frames and SVG nodes drawn;
+   charts, plotly traces drawn (``_fullData``), animation frames and SVG nodes drawn; and, for
+   reference, the floor app with EM Lab's settings sidebar beside its chart (``floor_app.py?sidebar=1``:
+   what the controls a student uses cost before any page draws anything of its own);
 2. a click until the chart is redrawn: Step through EM's ``e_step`` / ``m_step`` buttons and the
    Playground's N slider (``gd._fullData`` remembered before, waited until it is another object),
    against the floor app's button until the app settles (the budget) and, for reference, the
@@ -154,6 +156,7 @@ class Target:
     reload_s: list[float] = field(default_factory=list)
     http_bytes: list[int] = field(default_factory=list)
     ws_bytes: list[int] = field(default_factory=list)
+    reference: bool = False  # shown with its ratios, not held to the budgets
     counts: dict = field(default_factory=lambda: {"charts": 0, "traces": 0, "frames": 0, "svg": 0})
 
 
@@ -391,7 +394,10 @@ def page_table(report: Report, floor: Target, targets: list[Target]) -> None:
         is_floor = target is floor
         opening, reloading, http = median(target.open_s), median(target.reload_s), median(target.http_bytes)
         ratios = ("", "", "")
-        if not is_floor:
+        if target.reference:
+            found = (opening / floor_open, reloading / floor_reload, http / floor_bytes)
+            ratios = tuple(f"{ratio:.2f}" for ratio in found)
+        elif not is_floor:
             ratios = (
                 report.check(f"{target.name} open", opening / floor_open, "open"),
                 report.check(f"{target.name} reload", reloading / floor_reload, "reload"),
@@ -459,6 +465,7 @@ def main() -> int:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             floor = Target("floor app", floor_url)
             targets = [Target(name, f"{base}/{path}") for name, path in pages]
+            targets.append(Target("floor + sidebar (ref.)", floor_url + "?sidebar=1", reference=True))
             for target in [floor, *targets]:
                 warm_up(browser, target)
             for _ in range(0 if args.skip_pages else args.repeats):

@@ -5,7 +5,10 @@ every page of EM Lab as a ratio to this app, measured in the same run with the l
 
 Opened with ``?redraw=1`` the button also draws a new 500-point scatter (the next seed), so the
 benchmark can show what any click that changes a chart costs in bare Streamlit: the reference a
-step-through click is read against. Without it the page is exactly the one measured on load.
+step-through click is read against. Opened with ``?sidebar=1`` it also draws EM Lab's settings
+sidebar as the Playground has it (heading, language, the seven page links, the Shape and EM options
+popovers, K, the method and the view toggles), so the benchmark can show what those controls cost
+on their own, beside one bare chart. Without either the page is exactly the one measured on load.
 """
 
 import numpy as np
@@ -17,6 +20,26 @@ def next_seed() -> None:
     st.session_state.seed = st.session_state.get("seed", 0) + 1
 
 
+def our_sidebar() -> None:
+    """EM Lab's settings sidebar, element for element as on the Playground, with nothing to show it for."""
+    from emlab.shared.controls import data_controls, init_state, language_control, model_controls, view_controls
+    from emlab.shared.page import PAGES
+    from emlab.shared.text import t
+
+    init_state()
+    with st.sidebar:
+        st.markdown(f"### {t('app.title')}")
+        language_control()
+        for _, label_key, icon in PAGES:  # the same elements; this app has only itself to link to
+            st.page_link(st.context.url or "http://127.0.0.1/", label=t(label_key), icon=icon)
+        st.divider()
+    data_controls()
+    model_controls()
+    view_controls(("x1", "x2"))
+
+
+if st.query_params.get("sidebar") == "1":
+    our_sidebar()
 st.title("Floor app")
 redraws = st.query_params.get("redraw") == "1"
 points = np.random.default_rng(st.session_state.get("seed", 0)).normal(size=(500, 2))

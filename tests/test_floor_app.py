@@ -32,3 +32,27 @@ def test_floor_app_with_redraw_draws_a_new_scatter_of_the_same_size_on_each_clic
     before, after = chart_and_click({"redraw": "1"})
     assert before["data"][0]["x"] != after["data"][0]["x"]
     assert before["layout"] == after["layout"]
+
+
+def sidebar_kinds(app: AppTest) -> list[str]:
+    """The sidebar's elements and blocks, depth first, by kind (what the browser has to lay out)."""
+    found = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            found.append(type(child).__name__)
+            walk(child)
+
+    walk(app.sidebar)
+    return found
+
+
+def test_floor_app_with_sidebar_draws_the_playgrounds_sidebar_beside_the_same_chart():
+    floor = AppTest.from_file(FLOOR_APP, default_timeout=60)
+    floor.query_params["sidebar"] = "1"
+    floor.run()
+    playground = AppTest.from_file(str(Path(FLOOR_APP).parents[1] / "app.py"), default_timeout=60).run()
+    assert not floor.exception
+    assert sidebar_kinds(floor) == sidebar_kinds(playground)
+    assert len(sidebar_kinds(floor)) > 20
+    assert [len(floor.title), len(floor.get("plotly_chart")), len(floor.main.button)] == [1, 1, 1]
