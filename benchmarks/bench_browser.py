@@ -393,16 +393,13 @@ def page_table(report: Report, floor: Target, targets: list[Target]) -> None:
     for target in [floor, *targets]:
         is_floor = target is floor
         opening, reloading, http = median(target.open_s), median(target.reload_s), median(target.http_bytes)
-        ratios = ("", "", "")
-        if target.reference:
-            found = (opening / floor_open, reloading / floor_reload, http / floor_bytes)
-            ratios = tuple(f"{ratio:.2f}" for ratio in found)
-        elif not is_floor:
-            ratios = (
-                report.check(f"{target.name} open", opening / floor_open, "open"),
-                report.check(f"{target.name} reload", reloading / floor_reload, "reload"),
-                report.check(f"{target.name} bytes", http / floor_bytes, "bytes"),
-            )
+        found = {"open": opening / floor_open, "reload": reloading / floor_reload, "bytes": http / floor_bytes}
+        if is_floor:
+            ratios = ("", "", "")
+        elif target.reference:
+            ratios = tuple(f"{ratio:.2f}" for ratio in found.values())
+        else:
+            ratios = tuple(report.check(f"{target.name} {what}", ratio, what) for what, ratio in found.items())
         counts = target.counts
         report.rows.append(
             f"{target.name:<24}{counts['charts']:>7}{counts['traces']:>8}{counts['frames']:>8}{counts['svg']:>11}"
