@@ -34,6 +34,7 @@ from emlab.pitfalls.runs import (
 from emlab.shared.cache import CACHE_TTL_SECONDS
 from emlab.shared.controls import view_controls
 from emlab.shared.page import setup_page
+from emlab.shared.settings import ViewSettings
 from emlab.shared.text import t
 from gmm_core import INIT_METHODS
 from gmm_core.experiments import COLLAPSE_KINDS
@@ -47,8 +48,8 @@ KEEP = {"bind": "query-params", "persist_state": "session"}
 # reruns and sessions. (Wrapping the builders themselves would key the cache on whichever function
 # the name points to, so a test could not swap one out to prove a warm rerun runs nothing.)
 @st.cache_data(max_entries=16, ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def cached_local_optima(init: str, n_starts: int, large: bool, *, lang: str = "en") -> LocalOptima:
-    return local_optima(init, n_starts, large=large, lang=lang)
+def cached_local_optima(init: str, n_starts: int, show_truth: bool, large: bool, *, lang: str = "en") -> LocalOptima:
+    return local_optima(init, n_starts, show_truth=show_truth, large=large, lang=lang)
 
 
 @st.cache_data(max_entries=32, ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -75,11 +76,11 @@ def main() -> None:
     lang = setup_page("nav.pitfalls")
     st.title(t("pit.title", lang))
     st.markdown(t("pit.intro", lang))
-    large = view_controls(("x1", "x2"), lang=lang).large
+    view = view_controls(("x1", "x2"), lang=lang)
     section = choose_section(lang=lang)
     st.subheader(t(f"pit.{section}.title", lang))
     st.markdown(t(f"pit.{section}.why", lang))
-    DRAW[section](large, lang=lang)
+    DRAW[section](view, lang=lang)
 
 
 def choose_section(*, lang: str = "en") -> str:
@@ -106,7 +107,7 @@ def chart(figure, key: str) -> None:
     st.plotly_chart(figure, key=key, theme=None, config=CHART_CONFIG)
 
 
-def local_optima_section(large: bool, *, lang: str = "en") -> None:
+def local_optima_section(view: ViewSettings, *, lang: str = "en") -> None:
     left, right, _ = st.columns([1, 1, 2])
     init = left.selectbox(
         t("pit.lo.init", lang),
@@ -120,12 +121,12 @@ def local_optima_section(large: bool, *, lang: str = "en") -> None:
         t("pit.lo.starts", lang), options=START_CHOICES, value=24, key="pit_lo_starts", **KEEP
     )
     try:
-        result = cached_local_optima(init, int(n_starts), large=large, lang=lang)
+        result = cached_local_optima(init, int(n_starts), view.show_truth, large=view.large, lang=lang)
     except ValueError as error:
         st.warning(str(error))
         return
     chart(result.gallery, "pit_lo_gallery_chart")
-    st.caption(t("pit.lo.gallery", lang, shown=min(8, result.n_starts)))
+    st.caption(t("pit.lo.gallery" if view.show_truth else "pit.lo.no_truth", lang, shown=min(8, result.n_starts)))
     chart(result.values, "pit_lo_values_chart")
     st.caption(t("pit.lo.strip", lang, n=result.n_starts, best_count=result.best_count))
     if result.failed:
@@ -133,7 +134,7 @@ def local_optima_section(large: bool, *, lang: str = "en") -> None:
     chart(result.best_worst, "pit_lo_best_worst_chart")
 
 
-def singularity_section(large: bool, *, lang: str = "en") -> None:
+def singularity_section(view: ViewSettings, *, lang: str = "en") -> None:
     left, right, _ = st.columns([1.2, 1.3, 1.5])
     kind = left.radio(
         t("pit.sing.kind", lang),
@@ -152,7 +153,7 @@ def singularity_section(large: bool, *, lang: str = "en") -> None:
         help=t("pit.sing.reg.help", lang),
         **KEEP,
     )
-    result = cached_singularity(kind, float(reg_covar), large=large, lang=lang)
+    result = cached_singularity(kind, float(reg_covar), large=view.large, lang=lang)
     text, icon = result.message(lang=lang)
     st.info(text, icon=icon)
     picture_column, curve_column = st.columns(2, gap="large")
@@ -164,7 +165,7 @@ def singularity_section(large: bool, *, lang: str = "en") -> None:
         st.caption(t("pit.sing.curves", lang))
 
 
-def label_switching_section(large: bool, *, lang: str = "en") -> None:
+def label_switching_section(view: ViewSettings, *, lang: str = "en") -> None:
     column, _ = st.columns([1, 3])
     choices = permutation_labels(3)
     permutation = column.selectbox(
@@ -175,12 +176,12 @@ def label_switching_section(large: bool, *, lang: str = "en") -> None:
         help=t("pit.ls.perm.help", lang),
         **KEEP,
     )
-    result = cached_label_switching(permutation, large=large, lang=lang)
+    result = cached_label_switching(permutation, large=view.large, lang=lang)
     chart(result.figure, "pit_ls_chart")
     st.caption(result.caption(lang=lang))
 
 
-def hard_soft_section(large: bool, *, lang: str = "en") -> None:
+def hard_soft_section(view: ViewSettings, *, lang: str = "en") -> None:
     columns = st.columns([1, 1, 1, 1])
     elongation = columns[0].slider(
         t("pit.hs.elong", lang),
@@ -210,12 +211,12 @@ def hard_soft_section(large: bool, *, lang: str = "en") -> None:
         help=t("pit.hs.seed.help", lang),
         **KEEP,
     )
-    result = cached_hard_soft(float(elongation), float(separation), int(seed), large=large, lang=lang)
+    result = cached_hard_soft(float(elongation), float(separation), int(seed), large=view.large, lang=lang)
     chart(result.figure, "pit_hs_chart")
     st.caption(t("pit.hs.caption", lang))
 
 
-def script_section(large: bool, *, lang: str = "en") -> None:
+def script_section(view: ViewSettings, *, lang: str = "en") -> None:
     column, _ = st.columns([1, 2])
     epochs = column.slider(
         t("pit.seed.epochs", lang),
@@ -226,7 +227,7 @@ def script_section(large: bool, *, lang: str = "en") -> None:
         key="pit_seed_epochs",
         **KEEP,
     )
-    result = cached_script_lesson(int(epochs), large=large, lang=lang)
+    result = cached_script_lesson(int(epochs), large=view.large, lang=lang)
     st.caption(t("pit.seed.data", lang))
     chart(result.curves, "pit_seed_curves_chart")
     left, right = st.columns(2)

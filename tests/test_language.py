@@ -21,7 +21,7 @@ from emlab.shared.state_keys import SESSION
 from emlab.shared.style import FONT_FAMILY
 from emlab.shared.text import CATALOGUES, LANGUAGES
 from tests.app_pages import open_page
-from tests.english_text import english_left, english_sentences, shown_strings
+from tests.english_text import chart_words_left, english_left, english_sentences, shown_strings
 
 
 @pytest.mark.parametrize(
@@ -108,6 +108,7 @@ def test_the_english_sentences_found_are_the_catalogue_s_sentences():
 def test_in_chinese_no_english_sentence_of_the_catalogue_shows(page):
     at = open_page(page, lang="zh")
     assert english_left(at) == {}
+    assert chart_words_left(at) == {}
     assert any(re.search(r"[\u4e00-\u9fff]", text) for text in shown_strings(at))
     for key in MORE_OF_THE_PAGE.get(page, ()):
         buttons = [button for button in at.button if button.key == key]
@@ -115,6 +116,7 @@ def test_in_chinese_no_english_sentence_of_the_catalogue_shows(page):
             buttons[0].click().run()
             assert not at.exception, [e.value for e in at.exception]
             assert english_left(at) == {}, key
+            assert chart_words_left(at) == {}, key
 
 
 @pytest.mark.parametrize("section", ["sing", "ls", "hs", "seed"])
@@ -122,12 +124,15 @@ def test_in_chinese_every_pitfall_experiment_shows_no_english_sentence(section):
     """The page test above sees only the first experiment; the link opens each of the others."""
     at = open_page("pages/4_When_EM_goes_wrong.py", lang="zh", pit_section=section)
     assert english_left(at) == {}
+    assert chart_words_left(at) == {}
     assert any(re.search(r"[\u4e00-\u9fff]", text) for text in shown_strings(at))
 
 
 def test_english_pages_do_show_the_catalogue_s_sentences():
-    """The check above can fail: the same page in English shows many of the sentences."""
-    assert len(english_left(open_page("app.py"))) > 10
+    """The checks above can fail: the same page in English shows many of the sentences and chart words."""
+    at = open_page("app.py")
+    assert len(english_left(at)) > 10
+    assert {"iteration", "components"} <= set(chart_words_left(at))
 
 
 def test_the_language_control_writes_lang_to_the_url_and_keeps_every_other_setting():

@@ -273,6 +273,28 @@ def test_every_experiment_one_click_away_at_default_settings():
     assert script[-1] < script[0] - 0.3 and em[-1] > em[0] + 0.1
 
 
+def test_the_truth_toggle_hides_and_shows_the_true_clusters():
+    """The sidebar's "Show true components" means the same here as on every page."""
+    at = run_page()
+    shown = specs(at)
+    at.toggle(key="truth").set_value(False).run()
+    assert_clean(at)
+    hidden = specs(at)
+
+    def dashed(spec: dict) -> int:
+        return sum(shape["line"].get("dash") == "dash" for shape in spec["layout"].get("shapes", []))
+
+    def truth_traces(spec: dict) -> int:
+        return sum(trace.get("name") == t("fig.truth", level="95%") for trace in spec["data"])
+
+    assert dashed(shown["pit_lo_gallery_chart"]) == 8 * 6 and dashed(hidden["pit_lo_gallery_chart"]) == 0
+    assert truth_traces(shown["pit_lo_best_worst_chart"]) == 2 and truth_traces(hidden["pit_lo_best_worst_chart"]) == 0
+    assert at.caption[0].value == t("pit.lo.no_truth", shown=8)
+    at.toggle(key="truth").set_value(True).run()
+    assert specs(at)["pit_lo_gallery_chart"] == shown["pit_lo_gallery_chart"]
+    assert at.caption[0].value == t("pit.lo.gallery", shown=8)
+
+
 def test_the_default_page_draws_few_point_markers():
     """Every point marker is an SVG node the browser draws: the gallery's are painted (issue 10).
 

@@ -30,9 +30,11 @@ CHOSEN_COLOR = "#0072B2"
 
 
 def gallery_figure(
-    view: View2D, X: np.ndarray, fits: list, truth: GMMParams, *, large: bool = False, lang: str = "en"
+    view: View2D, X: np.ndarray, fits: list, truth: GMMParams | None, *, large: bool = False, lang: str = "en"
 ) -> go.Figure:
     """Small multiples of finished fits (points coloured by their most likely component, ellipses, truth dashed).
+
+    ``truth`` None leaves the true components out (the sidebar's "Show true components" is off).
 
     The points answer no hover, so each panel's are painted as one picture (:mod:`emlab.pitfalls.raster`)
     rather than drawn as 600 SVG markers: eight panels were 4,800 of the page's 7,600 SVG nodes.
@@ -40,7 +42,7 @@ def gallery_figure(
     points = view.points(X)
     panels, painted = [], []
     for fit in fits:
-        shapes = truth_shapes(truth, view, large=large)
+        shapes = truth_shapes(truth, view, large=large) if truth is not None else []
         if fit.params is None:
             painted.append((points, blended_rgba(None, len(points))))
             title = t("pit.lo.seed_failed", lang, seed=fit.seed)
@@ -69,7 +71,7 @@ def final_values_figure(seeds, values: np.ndarray, *, large: bool = False, lang:
         y=jitter[finite],
         mode="markers",
         name=t("pit.fig.start", lang),
-        text=[f"seed {seed}" for seed, ok in zip(seeds, finite, strict=True) if ok],
+        text=[t("pit.fig.seed", lang, seed=seed) for seed, ok in zip(seeds, finite, strict=True) if ok],
         marker={"size": size["point"] + 6, "color": rgba("#333333", 0.55), "line": {"color": "white", "width": 1}},
         hovertemplate="%{text}: %{x:.4f}<extra></extra>",
     )
@@ -90,7 +92,10 @@ def final_values_figure(seeds, values: np.ndarray, *, large: bool = False, lang:
             },
             hoverinfo="skip",
         )
-        for index, label, color, symbol in ((best, "best", BEST_COLOR, "star"), (worst, "worst", WORST_COLOR, "x"))
+        for index, label, color, symbol in (
+            (best, t("pit.fig.best", lang), BEST_COLOR, "star"),
+            (worst, t("pit.fig.worst", lang), WORST_COLOR, "x"),
+        )
     ]
     figure = go.Figure(data=[dots, *marked])
     span = float(np.nanmax(values) - np.nanmin(values)) or 0.01
@@ -110,9 +115,9 @@ def final_values_figure(seeds, values: np.ndarray, *, large: bool = False, lang:
 
 
 def best_worst_figure(
-    view: View2D, X: np.ndarray, best, worst, truth: GMMParams, *, large: bool = False, lang: str = "en"
+    view: View2D, X: np.ndarray, best, worst, truth: GMMParams | None, *, large: bool = False, lang: str = "en"
 ) -> go.Figure:
-    """The best and the worst start side by side, with the true components dashed."""
+    """The best and the worst start side by side, with the true components dashed (none when ``truth`` is None)."""
     points = view.points(X)
     panels = []
     for key, fit in (("pit.lo.best", best), ("pit.lo.worst", worst)):
@@ -151,6 +156,11 @@ def collapse_figure(view: View2D, X: np.ndarray, final: EMState, *, large: bool 
     return still(figure)
 
 
+def _iteration_hover(lang: str) -> str:
+    """Hover text of a point on a log-likelihood curve: its iteration and value."""
+    return t("pit.fig.iteration", lang) + " %{x}: %{y:.4f}<extra></extra>"
+
+
 def collapse_curves_figure(runs: dict, chosen, *, large: bool = False, lang: str = "en") -> go.Figure:
     """Mean log-likelihood per iteration for every reg_covar; the chosen one bold, breakdowns crossed.
 
@@ -160,7 +170,7 @@ def collapse_curves_figure(runs: dict, chosen, *, large: bool = False, lang: str
     chosen : float
         The reg_covar picked on the page.
     """
-    size = sizes(large)
+    size, iteration_hover = sizes(large), _iteration_hover(lang)
     faint = {"x": [], "y": [], "text": []}
     labels = {"x": [], "y": [], "text": [], "size": [], "color": [], "cross": []}
     chosen_line = None
@@ -176,7 +186,7 @@ def collapse_curves_figure(runs: dict, chosen, *, large: bool = False, lang: str
                 mode="lines",
                 name=label,
                 line={"color": CHOSEN_COLOR, "width": size["line"] * 1.8},
-                hovertemplate=label + "<br>iteration %{x}: %{y:.4f}<extra></extra>",
+                hovertemplate=label + "<br>" + iteration_hover,
             )
         else:  # every other reg_covar in one faint trace, the lines apart by a None gap
             faint["x"] += [*iterations, None]
@@ -194,9 +204,9 @@ def collapse_curves_figure(runs: dict, chosen, *, large: bool = False, lang: str
             y=faint["y"],
             text=faint["text"],
             mode="lines",
-            name="other reg_covar",
+            name=t("pit.fig.other_reg", lang),
             line={"color": rgba(TRUTH_COLOR, 0.45), "width": size["line"] * 0.8},
-            hovertemplate="%{text}<br>iteration %{x}: %{y:.4f}<extra></extra>",
+            hovertemplate="%{text}<br>" + iteration_hover,
         ),
         *([chosen_line] if chosen_line else []),
         go.Scatter(  # each run's name at its end; a cross (marker size > 0) where it broke down
@@ -304,7 +314,7 @@ def script_vs_em_figure(
                 line={"color": color, "width": size["line"] * 1.5},
                 marker={"size": size["point"]},
                 showlegend=False,
-                hovertemplate="iteration %{x}: %{y:.4f}<extra></extra>",
+                hovertemplate=_iteration_hover(lang),
             ),
             row=1,
             col=column,

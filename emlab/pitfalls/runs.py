@@ -109,8 +109,13 @@ class LocalOptima:
     failed: int
 
 
-def local_optima(init: str, n_starts: int, *, large: bool = False, lang: str = "en") -> LocalOptima:
-    """EM from ``n_starts`` seeds on six close clusters: a gallery, every final value, best vs worst."""
+def local_optima(
+    init: str, n_starts: int, *, show_truth: bool = True, large: bool = False, lang: str = "en"
+) -> LocalOptima:
+    """EM from ``n_starts`` seeds on six close clusters: a gallery, every final value, best vs worst.
+
+    ``show_truth`` draws the six true clusters dashed on every panel (the sidebar's truth toggle).
+    """
     sample = sample_mixture(**LOCAL_OPTIMA_DATA, random_state=0)
     with threadpool_limits(limits=1):
         fits = fits_from_seeds(sample.X, LOCAL_OPTIMA_DATA["n_components"], range(n_starts), init=init)
@@ -118,11 +123,11 @@ def local_optima(init: str, n_starts: int, *, large: bool = False, lang: str = "
     if not np.any(np.isfinite(values)):
         raise ValueError("Every start broke down; choose another initialisation.")
     best, worst = fits[int(np.nanargmax(values))], fits[int(np.nanargmin(values))]
-    view = _view(sample.X)
+    view, truth = _view(sample.X), sample.params if show_truth else None
     return LocalOptima(
-        gallery=gallery_figure(view, sample.X, fits[:GALLERY_SIZE], sample.params, large=large, lang=lang),
+        gallery=gallery_figure(view, sample.X, fits[:GALLERY_SIZE], truth, large=large, lang=lang),
         values=final_values_figure([fit.seed for fit in fits], values, large=large, lang=lang),
-        best_worst=best_worst_figure(view, sample.X, best, worst, sample.params, large=large, lang=lang),
+        best_worst=best_worst_figure(view, sample.X, best, worst, truth, large=large, lang=lang),
         n_starts=n_starts,
         best_count=int(np.sum(values >= np.nanmax(values) - BEST_TOLERANCE)),
         failed=int(np.sum(~np.isfinite(values))),

@@ -16,6 +16,7 @@ EN = {
     "pit.lo.init.help": "random_from_data and k-means++ start from K data points (many different optima); random starts every mean near the centre; kmeans starts from a k-means solution (usually already close).",
     "pit.lo.starts": "Number of starts",
     "pit.lo.gallery": "The first {shown} starts, each run to convergence (dashed grey: the 6 true clusters).",
+    "pit.lo.no_truth": 'The first {shown} starts, each run to convergence (the true clusters are hidden: "Show true components" is off in the sidebar).',
     "pit.lo.strip": "Final log-likelihood of all {n} starts. {best_count} of them reached the best value (within 0.001). This is why fits use restarts (n_init) and keep the best.",
     "pit.lo.best": "Best: seed {seed}, log L = {ll:.3f}",
     "pit.lo.worst": "Worst: seed {seed}, log L = {ll:.3f}",
@@ -24,6 +25,10 @@ EN = {
     "pit.lo.seed_failed": "seed {seed}: broke down",
     "pit.fig.final_ll": "final mean log-likelihood",
     "pit.fig.start": "one start",
+    "pit.fig.seed": "seed {seed}",
+    "pit.fig.best": "best",
+    "pit.fig.worst": "worst",
+    "pit.fig.other_reg": "other reg_covar",
     # 2. Singularities
     "pit.sing.title": "2. Singularities: a component collapses onto a point or a line",
     "pit.sing.why": "The likelihood of a Gaussian mixture has no maximum: a component squeezed onto a single point (or a line) has unbounded density there, so EM can keep climbing by shrinking it, and reg_covar, a small variance added to every covariance, is the floor that stops it.",

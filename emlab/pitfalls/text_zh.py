@@ -18,6 +18,7 @@ ZH = {
     "pit.lo.init.help": "`random_from_data`（随机数据点）和 `k-means++` 从 K 个数据点出发（会到达许多不同的最优点）；`random`（随机）让每个均值都从中心附近出发；`kmeans`（k-means 标签）从 k-means 的解出发（通常已经很接近）。",
     "pit.lo.starts": "起点个数",
     "pit.lo.gallery": "前 {shown} 个起点，每个都运行到收敛（灰色虚线：6 个真实簇）。",
+    "pit.lo.no_truth": "前 {shown} 个起点，每个都运行到收敛（真实簇已隐藏：侧边栏里的“显示真实分量”已关闭）。",
     "pit.lo.strip": "全部 {n} 个起点的最终对数似然。其中 {best_count} 个达到了最好值（误差 0.001 以内）。这就是拟合时要多次重启（n_init）并保留最好结果的原因。",
     "pit.lo.best": "最好：种子 {seed}，log L = {ll:.3f}",
     "pit.lo.worst": "最差：种子 {seed}，log L = {ll:.3f}",
@@ -26,6 +27,10 @@ ZH = {
     "pit.lo.seed_failed": "种子 {seed}：崩溃",
     "pit.fig.final_ll": "最终平均对数似然",
     "pit.fig.start": "一个起点",
+    "pit.fig.seed": "种子 {seed}",
+    "pit.fig.best": "最好",
+    "pit.fig.worst": "最差",
+    "pit.fig.other_reg": "其他 reg_covar",
     # 2. Singularities
     "pit.sing.title": "2. 奇异性：一个分量塌缩到一个点或一条线上",
     "pit.sing.why": "高斯混合模型的似然没有最大值：一个分量被挤压到单个点（或一条线）上时，它在那里的密度没有上界，于是 EM 可以靠不断收缩它而一直往上爬；reg_covar 是加到每个协方差上的一个小方差，正是它这道下限把这个过程挡住。",
