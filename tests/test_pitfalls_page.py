@@ -21,6 +21,7 @@ from emlab.pitfalls.raster import OVERSAMPLE, paint_points, points_image
 from emlab.shared.layers import blended_colors, ellipse_path
 from emlab.shared.text import t
 from gmm_core import ellipse_outlines
+from gmm_core.experiments import SeedFit
 from tests.plotly_json import decode
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -423,3 +424,17 @@ def test_warm_rerun_is_served_from_the_cache(monkeypatch):
     at.run()
     assert_clean(at)
     assert len(at.get("plotly_chart")) == len(SECTION_CHARTS["lo"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_when_every_start_breaks_down_the_page_says_so_in_its_language(monkeypatch, lang):
+    def all_broke(X, n_components, seeds, **kwargs):
+        broke = {"params": None, "responsibilities": None, "log_likelihood": float("nan"), "n_iter": 3}
+        return [SeedFit(seed=seed, **broke, error="a component collapsed") for seed in seeds]
+
+    st.cache_data.clear()
+    monkeypatch.setattr(pitfall_runs, "fits_from_seeds", all_broke)
+    at = run_page(lang=lang)
+    assert not at.exception
+    assert [warning.value for warning in at.warning] == [t("pit.lo.all_broke", lang)]
+    assert not at.get("plotly_chart"), "no chart of a run that did not happen"

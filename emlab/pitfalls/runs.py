@@ -121,7 +121,7 @@ def local_optima(
         fits = fits_from_seeds(sample.X, LOCAL_OPTIMA_DATA["n_components"], range(n_starts), init=init)
     values = np.array([fit.log_likelihood for fit in fits])
     if not np.any(np.isfinite(values)):
-        raise ValueError("Every start broke down; choose another initialisation.")
+        raise ValueError(t("pit.lo.all_broke", lang))
     best, worst = fits[int(np.nanargmax(values))], fits[int(np.nanargmin(values))]
     view, truth = _view(sample.X), sample.params if show_truth else None
     return LocalOptima(

@@ -21,6 +21,7 @@ EN = {
     "pit.lo.best": "Best: seed {seed}, log L = {ll:.3f}",
     "pit.lo.worst": "Worst: seed {seed}, log L = {ll:.3f}",
     "pit.lo.failed": "{count} start(s) broke down (a component collapsed) and are left out.",
+    "pit.lo.all_broke": "Every start broke down (a component collapsed in each): choose another initialisation.",
     "pit.lo.seed_title": "seed {seed}: {ll:.3f}",
     "pit.lo.seed_failed": "seed {seed}: broke down",
     "pit.fig.final_ll": "final mean log-likelihood",

@@ -23,6 +23,7 @@ ZH = {
     "pit.lo.best": "最好：种子 {seed}，log L = {ll:.3f}",
     "pit.lo.worst": "最差：种子 {seed}，log L = {ll:.3f}",
     "pit.lo.failed": "{count} 个起点中途崩溃（某个分量塌缩了），未计入。",
+    "pit.lo.all_broke": "每个起点都崩溃了（每次都有分量塌缩）：请换一种初始化。",
     "pit.lo.seed_title": "种子 {seed}：{ll:.3f}",
     "pit.lo.seed_failed": "种子 {seed}：崩溃",
     "pit.fig.final_ll": "最终平均对数似然",
