@@ -74,7 +74,7 @@ def main() -> None:
         show_last_good(lang=lang)
         return
     data, uploaded, upload_id = chosen.data, chosen.uploaded, chosen.upload_id
-    view = view_controls(data.feature_names, truth_known=data.true_params is not None, lang=lang)
+    view = view_controls(data.feature_names, truth_toggle=data.true_params is not None, lang=lang)
     if not inputs_ok(data, model, lang=lang):
         show_last_good(lang=lang)
         return

@@ -186,7 +186,7 @@ def main() -> None:
             _show_stale(session, view_settings, lang=lang)
         return
     mode = _start_choice(lang=lang)
-    view_settings = view_controls(loaded.feature_names, truth_known=loaded.true_params is not None, lang=lang)
+    view_settings = view_controls(loaded.feature_names, truth_toggle=loaded.true_params is not None, lang=lang)
     start = controller.desired_start(mode, _manual(data_key), model.k)
     if mode == MANUAL:
         _manual_controls(model.k, data_key, picking=start is None, lang=lang)

@@ -42,7 +42,7 @@ def main() -> None:
     st.markdown(t("story.intro", lang))
     data_settings = data_controls(lang=lang)
     if data_settings.source != "synthetic":
-        view_controls(("x1", "x2"), lang=lang)
+        view_controls(("x1", "x2"), truth_toggle=False, lang=lang)
         st.info(t("story.not_synthetic", lang, source=data_settings.source))
         st.button(
             t("story.use_synthetic", lang),
@@ -52,7 +52,7 @@ def main() -> None:
         )
         return
     names = tuple(f"x{i + 1}" for i in range(data_settings.d))
-    view = view_controls(names, lang=lang)
+    view = view_controls(names, truth_toggle=False, lang=lang)  # every chart here draws the truth
     show_playground_link(lang=lang)
     show_generators(data_settings, lang=lang)
     n_draws = st.select_slider(

@@ -99,7 +99,7 @@ def main() -> None:
     if chosen is None:
         return
     data, upload_id = chosen.data, chosen.upload_id
-    view = view_controls(data.feature_names, truth_known=data.true_params is not None, lang=lang)
+    view = view_controls(data.feature_names, truth_toggle=data.true_params is not None, lang=lang)
     settings = search_controls(lang=lang)
     if not settings.covariance_types:
         st.warning(t("ck.no_types", lang))

@@ -81,28 +81,26 @@ def _on_landscape_click() -> None:
 # --------------------------------------------------------------------------- the sidebar's fit
 
 
-def current_fit(
-    data_settings: DataSettings, model: ModelSettings, *, lang: str = "en"
-) -> tuple[Fit | None, tuple[str, ...]]:
-    """The fit for the sidebar's settings (None after saying what to change) and the data's feature names."""
+def current_fit(data_settings: DataSettings, model: ModelSettings, *, lang: str = "en") -> Fit | None:
+    """The fit for the sidebar's settings, or None after saying what to change."""
     uploaded, upload_id = chosen_upload(data_settings)
     if data_settings.source == "upload" and uploaded is None:
         st.warning(t("warn.upload_missing", lang))
-        return None, ("x1", "x2")
+        return None
     try:
         data = cached_data(data_settings, uploaded, upload_id)
     except ValueError as error:
         st.error(t("error.data", lang, message=error))
-        return None, ("x1", "x2")
+        return None
     if model.k > data.n_samples:
         st.warning(t("warn.k_gt_n", lang, k=model.k, n=data.n_samples))
-        return None, data.feature_names
+        return None
     try:
         history = cached_history(data_settings, model, data, upload_id)
     except ValueError as error:
         st.error(t("error.fit", lang, message=error))
-        return None, data.feature_names
-    return Fit((data_settings, model, upload_id), data, history, model.reg_covar), data.feature_names
+        return None
+    return Fit((data_settings, model, upload_id), data, history, model.reg_covar)
 
 
 # --------------------------------------------------------------------------- sections
@@ -227,8 +225,8 @@ def main() -> None:
     st.caption(t("why.lead", lang))
     data_settings = data_controls(lang=lang)
     model = model_controls(lang=lang)
-    fit, feature_names = current_fit(data_settings, model, lang=lang)
-    view = view_controls(feature_names, truth_known=fit is not None and fit.data.true_params is not None, lang=lang)
+    fit = current_fit(data_settings, model, lang=lang)
+    view = view_controls((), truth_toggle=False, lang=lang)  # no view of the data here: presentation mode only
     if fit is not None:
         remember(PAGE, fit)
     else:

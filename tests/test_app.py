@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from emlab.shared.text import t
 from gmm_core import COVARIANCE_TYPES, INIT_METHODS, DataSet
+from tests.app_pages import open_page
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -209,6 +210,25 @@ def test_truth_toggle_only_when_the_truth_is_known():
         at = run_app(**query)
         assert_clean(at)
         assert "truth" not in [toggle.key for toggle in at.toggle]
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "offered"),
+    [
+        ("app.py", {"source": "iris"}, {"view", "fx", "fy", "big"}),
+        ("pages/1_Step_through.py", {}, {"truth", "big"}),
+        ("pages/2_How_the_data_is_made.py", {"d": "3"}, {"view", "fx", "fy", "big"}),  # its charts draw the truth themselves
+        ("pages/2_How_the_data_is_made.py", {"source": "iris"}, {"big"}),  # the story of real data is not told
+        ("pages/3_How_many_components.py", {}, {"truth", "big"}),
+        ("pages/4_When_EM_goes_wrong.py", {}, {"truth", "big"}),
+        ("pages/6_Why_EM_works.py", {"source": "iris"}, {"big"}),  # no view of the data on this page
+    ],
+)
+def test_each_page_offers_only_the_view_controls_that_change_it(page, query, offered):
+    """A control that changes nothing on a page would tell a student their choice was ignored."""
+    at = open_page(page, **query)
+    shown = {widget.key for widget in [*at.toggle, *at.radio, *at.selectbox]} & {"truth", "big", "view", "fx", "fy"}
+    assert shown == offered
 
 
 def test_few_samples_per_component_warn_but_still_fit():

@@ -335,10 +335,16 @@ def model_controls(*, lang: str | None = None) -> ModelSettings:
     )
 
 
-def view_controls(feature_names: tuple[str, ...], truth_known: bool = True, *, lang: str | None = None) -> ViewSettings:
+def view_controls(
+    feature_names: tuple[str, ...], truth_toggle: bool = True, *, lang: str | None = None
+) -> ViewSettings:
     """Sidebar controls for how the fit is drawn: which 2-D view, truth overlay, presentation mode.
 
-    The truth toggle is left out when the data's true components are unknown (real data).
+    A control that changes nothing on a page is not offered there: the choice of 2-D view needs
+    three or more ``feature_names`` (a page that draws no view of the data passes none), and
+    ``truth_toggle`` is False when the data's true components are unknown (real data) or when the
+    page draws no dashed truth to hide (the data's story draws the truth itself). A control left
+    out keeps its value for the pages that offer it (see the module docstring).
     """
     lang = lang or page_language()
     default = ViewSettings()
@@ -361,7 +367,7 @@ def view_controls(feature_names: tuple[str, ...], truth_known: bool = True, *, l
             x_feature, y_feature = feature_names.index(x_name), feature_names.index(y_name)
             if x_feature == y_feature:
                 sidebar.warning(t("warn.same_features", lang))
-    show_truth = truth_known and _bound(sidebar.toggle, t("view.truth", lang), PARAM.truth, value=default.show_truth)
+    show_truth = truth_toggle and _bound(sidebar.toggle, t("view.truth", lang), PARAM.truth, value=default.show_truth)
     large = _bound(sidebar.toggle, t("view.large", lang), PARAM.large, value=default.large)
     return ViewSettings(projection, int(x_feature), int(y_feature), bool(show_truth), bool(large))
 
