@@ -217,7 +217,7 @@ def test_truth_toggle_only_when_the_truth_is_known():
     [
         ("app.py", {"source": "iris"}, {"view", "fx", "fy", "big"}),
         ("pages/1_Step_through.py", {}, {"truth", "big"}),
-        ("pages/2_How_the_data_is_made.py", {"d": "3"}, {"view", "fx", "fy", "big"}),  # its charts draw the truth themselves
+        ("pages/2_How_the_data_is_made.py", {"d": "3"}, {"view", "fx", "fy", "big"}),  # draws the truth itself
         ("pages/2_How_the_data_is_made.py", {"source": "iris"}, {"big"}),  # the story of real data is not told
         ("pages/3_How_many_components.py", {}, {"truth", "big"}),
         ("pages/4_When_EM_goes_wrong.py", {}, {"truth", "big"}),
@@ -229,6 +229,17 @@ def test_each_page_offers_only_the_view_controls_that_change_it(page, query, off
     at = open_page(page, **query)
     shown = {widget.key for widget in [*at.toggle, *at.radio, *at.selectbox]} & {"truth", "big", "view", "fx", "fy"}
     assert shown == offered
+
+
+def test_a_view_setting_survives_pages_that_do_not_offer_it():
+    at = open_page("app.py", truth="false")
+    assert at.toggle(key="truth").value is False
+    for page in ("pages/6_Why_EM_works.py", "pages/2_How_the_data_is_made.py"):
+        at.switch_page(page).run()
+        assert_clean(at)
+        assert "truth" not in [toggle.key for toggle in at.toggle]
+    at.switch_page("app.py").run()
+    assert at.toggle(key="truth").value is False, "the Playground still hides the truth"
 
 
 def test_few_samples_per_component_warn_but_still_fit():
