@@ -19,7 +19,7 @@ from emlab.playground.model import Playground, build_playground
 from emlab.playground.slides import SLIDE_SIZES
 from emlab.playground.slides_export import EXPORT_FILES, EXPORT_SPEEDS, export_animation
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data, cached_history, load_chosen_data
-from emlab.shared.controls import data_controls, kept_result, model_controls, remember, view_controls
+from emlab.shared.controls import data_controls, kept_result, model_controls, remember, view_controls_for
 from emlab.shared.light_blocks import markdown_table
 from emlab.shared.page import CHART_CONFIG, setup_page, start_caption, why_em_works_link
 from emlab.shared.pipeline import LoadedData, constant_features
@@ -74,7 +74,7 @@ def main() -> None:
         show_last_good(lang=lang)
         return
     data, uploaded, upload_id = chosen.data, chosen.uploaded, chosen.upload_id
-    view = view_controls(data.feature_names, truth_toggle=data.true_params is not None, lang=lang)
+    view = view_controls_for(data, lang=lang)
     if not inputs_ok(data, model, lang=lang):
         show_last_good(lang=lang)
         return

@@ -13,7 +13,7 @@ from functools import partial
 import streamlit as st
 
 from emlab.shared.cache import cached_data, chosen_upload
-from emlab.shared.controls import data_controls, model_controls, view_controls
+from emlab.shared.controls import data_controls, model_controls, view_controls_for
 from emlab.shared.page import formula, setup_page, start_caption, titled_table, why_em_works_link
 from emlab.shared.settings import ViewSettings
 from emlab.shared.style import component_name
@@ -181,12 +181,12 @@ def main() -> None:
         else:
             st.error(t("error.data", lang, message=error))
         _start_choice(lang=lang)
-        view_settings = view_controls(session.loaded.feature_names if session else ("x1", "x2"), lang=lang)
+        view_settings = view_controls_for(session.loaded if session else None, lang=lang)
         if session is not None:
             _show_stale(session, view_settings, lang=lang)
         return
     mode = _start_choice(lang=lang)
-    view_settings = view_controls(loaded.feature_names, truth_toggle=loaded.true_params is not None, lang=lang)
+    view_settings = view_controls_for(loaded, lang=lang)
     start = controller.desired_start(mode, _manual(data_key), model.k)
     if mode == MANUAL:
         _manual_controls(model.k, data_key, picking=start is None, lang=lang)

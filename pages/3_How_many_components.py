@@ -25,7 +25,7 @@ from emlab.choose_k.model import (
     true_components,
 )
 from emlab.shared.cache import CACHE_TTL_SECONDS, load_chosen_data
-from emlab.shared.controls import data_controls, kept_result, remember, view_controls
+from emlab.shared.controls import data_controls, kept_result, remember, view_controls_for
 from emlab.shared.light_blocks import code_block_html
 from emlab.shared.page import CHART_CONFIG, setup_page
 from emlab.shared.pipeline import LoadedData
@@ -99,7 +99,7 @@ def main() -> None:
     if chosen is None:
         return
     data, upload_id = chosen.data, chosen.upload_id
-    view = view_controls(data.feature_names, truth_toggle=data.true_params is not None, lang=lang)
+    view = view_controls_for(data, lang=lang)
     settings = search_controls(lang=lang)
     if not settings.covariance_types:
         st.warning(t("ck.no_types", lang))

@@ -28,6 +28,7 @@ import streamlit as st
 
 from emlab.shared import settings
 from emlab.shared.language import DEFAULT_LANGUAGE, language_label, parse_language
+from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
 from emlab.shared.state_keys import PARAM, SESSION
 from emlab.shared.text import LANGUAGES, t
@@ -217,23 +218,9 @@ def data_controls(*, lang: str | None = None) -> DataSettings:
         help=t("data.layout.help", lang),
         horizontal=True,
     )
-    n = _bound(
-        sidebar.slider,
-        t("data.n", lang),
-        PARAM.n,
-        min_value=settings.N_RANGE[0],
-        max_value=settings.N_RANGE[1],
-        value=default.n,
-        step=10,
-    )
-    k_true = _bound(
-        sidebar.slider,
-        t("data.k_true", lang),
-        PARAM.k_true,
-        min_value=settings.K_TRUE_RANGE[0],
-        max_value=settings.K_TRUE_RANGE[1],
-        value=default.k_true,
-    )
+    n = _bound(sidebar.slider, t("data.n", lang), PARAM.n, **_between(settings.N_RANGE, default.n, step=10))
+    k_true_range = _between(settings.K_TRUE_RANGE, default.k_true)
+    k_true = _bound(sidebar.slider, t("data.k_true", lang), PARAM.k_true, **k_true_range)
     shape = [
         _Setting("slider", t("data.d", lang), PARAM.d, _between(settings.D_RANGE, default.d)),
         _Setting(
@@ -286,14 +273,7 @@ def model_controls(*, lang: str | None = None) -> ModelSettings:
     default = ModelSettings()
     sidebar = st.sidebar
     sidebar.header(t("model.header", lang))
-    k = _bound(
-        sidebar.slider,
-        t("model.k", lang),
-        PARAM.k,
-        min_value=settings.K_RANGE[0],
-        max_value=settings.K_RANGE[1],
-        value=default.k,
-    )
+    k = _bound(sidebar.slider, t("model.k", lang), PARAM.k, **_between(settings.K_RANGE, default.k))
     cov = _bound(
         sidebar.selectbox, t("model.cov", lang), PARAM.cov, options=COVARIANCE_TYPES, help=t("model.cov.help", lang)
     )
@@ -340,11 +320,10 @@ def view_controls(
 ) -> ViewSettings:
     """Sidebar controls for how the fit is drawn: which 2-D view, truth overlay, presentation mode.
 
-    A control that changes nothing on a page is not offered there: the choice of 2-D view needs
-    three or more ``feature_names`` (a page that draws no view of the data passes none), and
-    ``truth_toggle`` is False when the data's true components are unknown (real data) or when the
-    page draws no dashed truth to hide (the data's story draws the truth itself). A control left
-    out keeps its value for the pages that offer it (see the module docstring).
+    Only a control that changes the page is offered: the choice of 2-D view needs three or more
+    ``feature_names`` (none on a page that draws no view of the data), and ``truth_toggle`` is False
+    when the truth is unknown (real data) or the page draws it itself (the data's story), never
+    dashed. A control left out keeps its value for the pages that offer it (the settings memory).
     """
     lang = lang or page_language()
     default = ViewSettings()
@@ -370,6 +349,13 @@ def view_controls(
     show_truth = truth_toggle and _bound(sidebar.toggle, t("view.truth", lang), PARAM.truth, value=default.show_truth)
     large = _bound(sidebar.toggle, t("view.large", lang), PARAM.large, value=default.large)
     return ViewSettings(projection, int(x_feature), int(y_feature), bool(show_truth), bool(large))
+
+
+def view_controls_for(data: LoadedData | None, *, lang: str | None = None) -> ViewSettings:
+    """:func:`view_controls` for a page that draws ``data`` with its truth dashed (None: nothing loaded yet)."""
+    if data is None:
+        return view_controls(("x1", "x2"), truth_toggle=False, lang=lang)
+    return view_controls(data.feature_names, truth_toggle=data.true_params is not None, lang=lang)
 
 
 def uploaded_dataset():
