@@ -142,15 +142,20 @@ def _chart_texts(spec: dict) -> Iterator[tuple[str, str]]:
         for field in ("text", "hovertext", "hovertemplate"):
             yield from ((field, text) for text in _strings(trace.get(field)))
     yield from (("annotation", text) for text in _strings([a.get("text") for a in layout.get("annotations", [])]))
-    for name, value in layout.items():
-        if name == "title" or name.startswith(("xaxis", "yaxis")):
-            title = value.get("title", value) if name != "title" else value
-            yield from (("title", text) for text in _strings(title.get("text") if isinstance(title, dict) else title))
+    axes = [value for name, value in layout.items() if name.startswith(("xaxis", "yaxis"))]
+    colour_bars = [trace.get("colorbar") for trace in traces]
+    yield from (("title", text) for owner in [layout, *axes, *colour_bars] for text in _strings(_title(owner)))
     for menu in layout.get("updatemenus", []):
         yield from (("button", text) for text in _strings([button.get("label") for button in menu.get("buttons", [])]))
     for slider in layout.get("sliders", []):
         yield from (("slider", text) for text in _strings([step.get("label") for step in slider.get("steps", [])]))
         yield from (("slider", text) for text in _strings(slider.get("currentvalue", {}).get("prefix")))
+
+
+def _title(owner):
+    """The text of ``owner``'s title (a layout, an axis, a colour bar), in either form plotly accepts."""
+    title = owner.get("title") if isinstance(owner, dict) else None
+    return title.get("text") if isinstance(title, dict) else title
 
 
 def _strings(value) -> Iterator[str]:
