@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -21,3 +22,10 @@ def open_page(page: str, **query: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def tree_nodes(node) -> Iterator:
+    """``node`` and everything below it in an AppTest element tree, depth first (parents before children)."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from tree_nodes(child)

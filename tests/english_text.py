@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from streamlit.testing.v1 import AppTest
 
 from emlab.shared.text import CATALOGUES
+from tests.app_pages import tree_nodes
 
 MIN_WORDS = 3
 # Cut points: str.format and plotly placeholders, HTML line breaks, Markdown/LaTeX code spans.
@@ -63,16 +64,10 @@ def _json_strings(value) -> Iterator[str]:
             yield from _json_strings(item)
 
 
-def _nodes(node) -> Iterator:
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _nodes(child)
-
-
 def shown_strings(at: AppTest) -> list[str]:
     """Every string the run drew: element fields, widget labels/help/options, and chart JSON."""
     strings: list[str] = []
-    for node in _nodes(at._tree):
+    for node in tree_nodes(at._tree):
         proto = getattr(node, "proto", None)
         if proto is None or not hasattr(proto, "ListFields"):
             continue

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app_pages import open_page
+from tests.app_pages import open_page, tree_nodes
 
 FLOOR_APP = str(Path(__file__).resolve().parents[1] / "benchmarks" / "floor_app.py")
 
@@ -38,15 +38,7 @@ def test_floor_app_with_redraw_draws_a_new_scatter_of_the_same_size_on_each_clic
 
 def sidebar_kinds(app: AppTest) -> list[str]:
     """The sidebar's elements and blocks, depth first, by kind (what the browser has to lay out)."""
-    found = []
-
-    def walk(node) -> None:
-        for child in getattr(node, "children", {}).values():
-            found.append(type(child).__name__)
-            walk(child)
-
-    walk(app.sidebar)
-    return found
+    return [type(node).__name__ for node in tree_nodes(app.sidebar)][1:]  # not the sidebar itself
 
 
 def test_floor_app_with_sidebar_draws_the_playgrounds_sidebar_beside_the_same_chart():

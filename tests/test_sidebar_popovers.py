@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from emlab.shared.controls import NO_BREAK_SPACE, WORD_JOINER
 from emlab.shared.state_keys import PARAM
 from emlab.shared.text import t
-from tests.app_pages import APP, open_page
+from tests.app_pages import APP, open_page, tree_nodes
 
 IN_SHAPE = {PARAM.d, PARAM.alpha, PARAM.separation, PARAM.elongation, PARAM.data_seed}
 IN_EM_OPTIONS = {PARAM.model_seed, PARAM.reg_covar, PARAM.max_iter, PARAM.tol}
@@ -25,28 +25,20 @@ IN_VIEW |= {PARAM.after_first_m_step, PARAM.truth, PARAM.large}
 def popovers(at) -> dict[str, set[str]]:
     """Each sidebar popover's label (as plain text) and the keys of the widgets inside it."""
     found = {}
-
-    def keys_below(node) -> set[str]:
-        own = {node.key} if getattr(node, "key", None) else set()
-        return own.union(*(keys_below(child) for child in getattr(node, "children", {}).values()))
-
-    def walk(node):
+    for node in tree_nodes(at.sidebar):
         if getattr(node, "type", None) == "popover":
             label = node.proto.popover.label.replace(WORD_JOINER, "").replace(NO_BREAK_SPACE, " ")
             found[label] = keys_below(node)
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at.sidebar)
     return found
 
 
-def sidebar_keys(at) -> set[str]:
-    def walk(node):
-        own = {node.key} if getattr(node, "key", None) else set()
-        return own.union(*(walk(child) for child in getattr(node, "children", {}).values()))
+def keys_below(node) -> set[str]:
+    """The widget keys in ``node`` and below it."""
+    return {below.key for below in tree_nodes(node) if getattr(below, "key", None)}
 
-    return walk(at.sidebar)
+
+def sidebar_keys(at) -> set[str]:
+    return keys_below(at.sidebar)
 
 
 def shape_label(d=2, alpha="10", separation="4", elongation="2.5", seed=0, lang="en") -> str:
