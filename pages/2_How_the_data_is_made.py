@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data
-from emlab.shared.controls import data_controls, kept_result, remember, view_controls
+from emlab.shared.controls import data_controls, kept_result, remember, view_controls, view_controls_for
 from emlab.shared.formulas import dirichlet_latex, gaussian_latex, multinomial_latex
 from emlab.shared.page import CHART_CONFIG, setup_page
 from emlab.shared.settings import DataSettings, ViewSettings
@@ -42,7 +42,7 @@ def main() -> None:
     st.markdown(t("story.intro", lang))
     data_settings = data_controls(lang=lang)
     if data_settings.source != "synthetic":
-        view_controls(("x1", "x2"), truth_toggle=False, lang=lang)
+        view_controls_for(None, lang=lang)  # no story of real data to view
         st.info(t("story.not_synthetic", lang, source=data_settings.source))
         st.button(
             t("story.use_synthetic", lang),

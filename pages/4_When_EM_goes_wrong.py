@@ -126,7 +126,7 @@ def local_optima_section(view: ViewSettings, *, lang: str = "en") -> None:
         st.warning(str(error))
         return
     chart(result.gallery, "pit_lo_gallery_chart")
-    st.caption(t("pit.lo.gallery" if view.show_truth else "pit.lo.no_truth", lang, shown=min(8, result.n_starts)))
+    st.caption(t("pit.lo.gallery" if view.show_truth else "pit.lo.no_truth", lang, shown=result.gallery_starts))
     chart(result.values, "pit_lo_values_chart")
     st.caption(t("pit.lo.strip", lang, n=result.n_starts, best_count=result.best_count))
     if result.failed:

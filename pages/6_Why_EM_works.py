@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data, cached_history, chosen_upload
-from emlab.shared.controls import data_controls, last_good, model_controls, remember, view_controls
+from emlab.shared.controls import data_controls, last_good, model_controls, remember, view_controls_for
 from emlab.shared.page import formula, setup_page, start_caption
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import DataSettings, ModelSettings
@@ -226,7 +226,7 @@ def main() -> None:
     data_settings = data_controls(lang=lang)
     model = model_controls(lang=lang)
     fit = current_fit(data_settings, model, lang=lang)
-    view = view_controls((), truth_toggle=False, lang=lang)  # no view of the data here: presentation mode only
+    view = view_controls_for(None, lang=lang)  # no view of the data on this page
     if fit is not None:
         remember(PAGE, fit)
     else:

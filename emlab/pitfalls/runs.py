@@ -108,6 +108,11 @@ class LocalOptima:
     best_count: int
     failed: int
 
+    @property
+    def gallery_starts(self) -> int:
+        """How many of the starts the gallery draws."""
+        return min(GALLERY_SIZE, self.n_starts)
+
 
 def local_optima(
     init: str, n_starts: int, *, show_truth: bool = True, large: bool = False, lang: str = "en"

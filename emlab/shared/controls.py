@@ -352,9 +352,12 @@ def view_controls(
 
 
 def view_controls_for(data: LoadedData | None, *, lang: str | None = None) -> ViewSettings:
-    """:func:`view_controls` for a page that draws ``data`` with its truth dashed (None: nothing loaded yet)."""
+    """:func:`view_controls` for a page that draws ``data`` with its truth dashed; None draws no data.
+
+    With None (nothing loaded, or a page with no view of the data) only presentation mode is offered.
+    """
     if data is None:
-        return view_controls(("x1", "x2"), truth_toggle=False, lang=lang)
+        return view_controls((), truth_toggle=False, lang=lang)
     return view_controls(data.feature_names, truth_toggle=data.true_params is not None, lang=lang)
 
 
