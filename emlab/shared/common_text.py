@@ -53,6 +53,7 @@ EN = {
     "view.y": "Vertical axis",
     "view.truth": "Show true components (dashed)",
     "view.large": "Presentation mode (large text)",
+    "view.large.help": "For a projector: larger text and markers, and the sidebar folds away so the charts take the width (the arrow at the top left opens it again). Once you have opened or closed the sidebar yourself, it stays as you left it.",
     # Errors and warnings
     "error.data": "The data could not be made: {message}",
     "error.fit": "EM could not run with these settings: {message}",

@@ -55,6 +55,7 @@ ZH = {
     "view.y": "纵轴",
     "view.truth": "显示真实分量（虚线）",
     "view.large": "演示模式（大字号）",
+    "view.large.help": "用于投影：字号和标记更大，侧边栏自动收起，让图表占满宽度（点左上角的箭头可重新打开）。如果你自己打开或收起过侧边栏，它会保持你留下的状态。",
     # Errors and warnings
     "error.data": "无法生成数据：{message}",
     "error.fit": "在这些设置下 EM 无法运行：{message}",

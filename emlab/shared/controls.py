@@ -347,8 +347,19 @@ def view_controls(
             if x_feature == y_feature:
                 sidebar.warning(t("warn.same_features", lang))
     show_truth = truth_toggle and _bound(sidebar.toggle, t("view.truth", lang), PARAM.truth, value=default.show_truth)
-    large = _bound(sidebar.toggle, t("view.large", lang), PARAM.large, value=default.large)
+    large_help = t("view.large.help", lang)
+    large = _bound(sidebar.toggle, t("view.large", lang), PARAM.large, value=default.large, help=large_help)
+    _fold_sidebar_for_projector(large)
     return ViewSettings(projection, int(x_feature), int(y_feature), bool(show_truth), bool(large))
+
+
+def _fold_sidebar_for_projector(large: bool) -> None:
+    """Fold the sidebar away in presentation mode, so a projected chart takes the page's width.
+
+    Streamlit acts on it only when it changes (the mode switched on, a link opened in the mode), and
+    never once the user has opened or closed the sidebar in this browser: their own choice is kept.
+    """
+    st.set_page_config(initial_sidebar_state="collapsed" if large else "auto")
 
 
 def view_controls_for(data: LoadedData | None, *, lang: str | None = None) -> ViewSettings:

@@ -37,9 +37,7 @@ def setup_page(title_key: str) -> str:
     init_state()
     note_page(title_key)
     lang = page_language()
-    st.set_page_config(
-        page_title=f"{t(title_key, lang)} - {t('app.title', lang)}", layout="wide", initial_sidebar_state="auto"
-    )
+    st.set_page_config(page_title=f"{t(title_key, lang)} - {t('app.title', lang)}", layout="wide")
     with st.sidebar:
         st.markdown(f"### {t('app.title', lang)}")
         language_control()

@@ -113,6 +113,54 @@ def test_sidebar_links_carry_the_settings_between_pages(page, app_url):
     assert selectbox_value(page, "cov") == "diag"
 
 
+SIDEBAR = '[data-testid="stSidebar"]'
+
+
+def sidebar_folded(page) -> bool:
+    return page.locator(SIDEBAR).get_attribute("data-collapsed") == "true"
+
+
+def chart_width(page) -> float:
+    return page.locator(CHART).first.bounding_box()["width"]
+
+
+def presentation_toggle(page):
+    return page.locator(SIDEBAR).get_by_text("Presentation mode")
+
+
+def test_presentation_mode_folds_the_sidebar_away_and_one_click_brings_it_back(browser, app_url):
+    """On a projector the charts take the width: a link in presentation mode opens with the sidebar folded,
+    and switching the mode on folds it; the arrow at the top left opens it again, values intact."""
+    for how in ("link", "toggle"):
+        context = browser.new_context(viewport={"width": 1280, "height": 720})  # a browser new to the app
+        try:
+            page = context.new_page()
+            open_page(page, f"{app_url}/{LECTURER_QUERY}" + ("&big=true" if how == "link" else ""))
+            wait_for_charts(page)
+            if how == "toggle":
+                assert not sidebar_folded(page), "only presentation mode folds the sidebar"
+                presentation_toggle(page).click()
+                page.wait_for_function(f"() => document.querySelector('{SIDEBAR}').dataset.collapsed === 'true'")
+                wait_for_app(page)
+            assert sidebar_folded(page)
+            assert_no_exception(page)
+            folded_width = chart_width(page)
+            screenshot(page, f"presentation_{how}_1280x720", full_page=False)
+
+            page.get_by_test_id("stExpandSidebarButton").click()
+            presentation_toggle(page).wait_for(state="visible")
+            assert selectbox_value(page, "cov") == "diag"
+            narrower = f"() => document.querySelector('{CHART}').getBoundingClientRect().width < {folded_width - 150}"
+            page.wait_for_function(narrower)  # the folded sidebar gave the chart its width
+            # Once the student has opened it, the sidebar stays as they left it (Streamlit remembers the choice).
+            for _ in range(2):
+                presentation_toggle(page).click()
+                wait_for_app(page)
+            assert not sidebar_folded(page)
+        finally:
+            context.close()
+
+
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (390, 844)], ids=["laptop_720p", "phone"])
 def test_playground_is_usable_on_small_screens(browser, app_url, width, height):
     context = browser.new_context(viewport={"width": width, "height": height})
