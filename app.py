@@ -170,8 +170,9 @@ def show_downloads(shown: Shown, *, lang: str = "en") -> None:
         ),
         ("html", lambda: standalone_html(figure, t("play.title", lang), lang), "em_lab_animation.html", HTML, "movie"),
     )
-    for column, (name, build, file_name, mime, icon) in zip(st.columns(len(downloads)), downloads, strict=True):
-        column.download_button(
+    row = st.container(horizontal=True, gap="small")  # buttons as wide as their labels, wrapping when narrow
+    for name, build, file_name, mime, icon in downloads:
+        row.download_button(
             t(f"play.download.{name}", lang),
             data=build,
             file_name=file_name,

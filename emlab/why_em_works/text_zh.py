@@ -18,7 +18,7 @@ ZH = {
     "why.metric.before": "θ_t 处的对数似然",
     "why.metric.gain": "保证的提升",
     "why.metric.gain.help": "下界从 θ_t 到 θ_t+1 的上升量。reg_covar = 0 时从不为负：M 步使下界最大化，而 θ_t 也是候选之一。",
-    "why.metric.bonus": "额外收获（重新张开的间隙）",
+    "why.metric.bonus": "额外收获（间隙重开）",
     "why.metric.bonus.help": "每个样本的 KL(q_t ‖ p(z | x, θ_t+1))：θ_t+1 处的对数似然比下界高出多少。从不为负。",
     "why.metric.after": "θ_t+1 处的对数似然",
     "why.reg.zero": "reg_covar = 0：M 步正好落在下界的顶端，所以保证的提升从不为负。",

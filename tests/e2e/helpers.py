@@ -52,6 +52,19 @@ def assert_no_exception(page) -> None:
     assert not texts, f"The page shows an exception: {texts[0][:500]}"
 
 
+def cut_off_texts(page) -> list[str]:
+    """Texts the page shortens with an ellipsis because they do not fit (button labels, metric labels).
+
+    A folded sidebar is left out: its elements have no width while it is out of sight.
+    """
+    return page.evaluate(
+        """() => [...document.querySelectorAll('*')]
+            .filter(e => getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1)
+            .filter(e => !e.closest('[data-testid="stSidebar"][data-collapsed="true"]'))
+            .map(e => e.textContent.trim()).filter(text => text)"""
+    )
+
+
 def open_popover(page, label_start: str):
     """Open the sidebar popover whose label starts with ``label_start``; returns its open body.
 

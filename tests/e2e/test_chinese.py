@@ -2,8 +2,9 @@
 
 Each page is the first request of a freshly started server. The page must show Chinese text,
 draw its charts with Chinese glyphs from a CJK font (the figure's font family names one), and
-nothing may overflow the 1280x720 window sideways; screenshots at 1280x720 and in presentation
-mode (``big=true``) go to artifacts/screenshots/zh_*.png for a person to look at.
+nothing may overflow the 1280x720 window sideways or be cut off with an ellipsis; screenshots at
+1280x720 and in presentation mode (``big=true``) go to artifacts/screenshots/zh_*.png for a person
+to look at.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ import re
 import pytest
 
 from tests.e2e.conftest import free_port, start_server, stop_server
-from tests.e2e.helpers import CHART, assert_no_exception, open_page, screenshot, wait_for_app, wait_for_charts
+from tests.e2e.helpers import (
+    CHART,
+    assert_no_exception,
+    cut_off_texts,
+    open_page,
+    screenshot,
+    wait_for_app,
+    wait_for_charts,
+)
 
 # (name, URL path and query, button to press first (its key) or None, charts drawn)
 CHINESE_PAGES = [
@@ -76,6 +85,7 @@ def test_page_in_chinese_opens_cold_by_url(browser, name, path, button, charts):
             assert all("Noto Sans CJK SC" in family for family in chart_fonts(page))
             assert page.evaluate("() => document.fonts.check('16px \"Noto Sans CJK SC\"', '期望最大化')")
             assert overflow(page) <= 0
+            assert not cut_off_texts(page), "a label is cut off: shorten it in the catalogue"
             assert "lang=zh" in page.url
             suffix = "_big" if big else ""
             page.mouse.move(0, WINDOW["height"] - 1)  # no tooltip of the last button pressed in the picture

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import free_port, start_server, stop_server
-from tests.e2e.helpers import CHART, assert_no_exception, open_page, screenshot, wait_for_app, wait_for_charts
+from tests.e2e.helpers import (
+    CHART,
+    assert_no_exception,
+    cut_off_texts,
+    open_page,
+    screenshot,
+    wait_for_app,
+    wait_for_charts,
+)
 
 # (URL path, number of charts the page shows on default settings)
 PAGES = [
@@ -15,6 +23,7 @@ PAGES = [
     ("How_many_components", 1),
     ("When_EM_goes_wrong", 1),
     ("Your_own_data", 0),
+    ("Why_EM_works", 1),
 ]
 LECTURER_QUERY = "?source=synthetic&n=800&k_true=4&k=4&cov=diag&data_seed=3&model_seed=2&alpha=2.0"
 
@@ -53,10 +62,12 @@ def test_page_opens_cold_by_url_with_the_playground_query(browser, path, charts)
 
 @pytest.mark.parametrize(("path", "charts"), PAGES, ids=[page_name(p) for p, _ in PAGES])
 def test_page_opens_without_query_parameters(page, app_url, path, charts):
+    page.set_viewport_size({"width": 1280, "height": 720})  # a projector's resolution
     open_page(page, f"{app_url}/{path}")
     if charts:
         wait_for_charts(page, charts)
     assert_no_exception(page)
+    assert not cut_off_texts(page), "a label is cut off at 1280x720: shorten it or give it room"
     screenshot(page, f"default_{page_name(path)}")
 
 
