@@ -12,11 +12,22 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from emlab.playground import slides
 from emlab.shared.text import t
 from gmm_core import COVARIANCE_TYPES, INIT_METHODS, DataSet
 from tests.app_pages import open_page
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def server_with_chromium(monkeypatch):
+    """Read the Playground as on a server with Chromium, so its slides section adds no warning of its own.
+
+    Without one the section says how to install it (tests/test_slides_page.py); the tests here count
+    warnings, and must pass the same on a contributor's machine that has no Chromium.
+    """
+    monkeypatch.setattr(slides, "find_chromium", lambda: "/usr/bin/chromium")
 
 
 def run_app(session: dict | None = None, **query) -> AppTest:
