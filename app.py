@@ -21,7 +21,7 @@ from emlab.playground.slides_export import EXPORT_FILES, EXPORT_SPEEDS, export_a
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data, cached_history, load_chosen_data
 from emlab.shared.controls import data_controls, kept_result, model_controls, remember, view_controls_for
 from emlab.shared.light_blocks import markdown_table
-from emlab.shared.page import CHART_CONFIG, setup_page, start_caption, why_em_works_link
+from emlab.shared.page import chart, setup_page, start_caption, why_em_works_link
 from emlab.shared.pipeline import LoadedData, constant_features
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
 from emlab.shared.text import t
@@ -119,7 +119,7 @@ def show_last_good(*, lang: str = "en") -> None:
 def show(shown: Shown, *, lang: str = "en") -> None:
     """The chart, what it shows, the fitted numbers and the downloads."""
     result = shown.result
-    st.plotly_chart(result.figure, key=KEYS.chart, theme=None, config=CHART_CONFIG)
+    chart(result.figure, KEYS.chart)
     why_em_works_link(t("play.intro", lang), lang=lang)
     st.caption(t("play.histogram_help", lang) if result.one_feature else t("play.chart_help", lang))
     if result.shown_points < result.n_points:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from emlab.shared.cache import cached_data, chosen_upload
 from emlab.shared.controls import data_controls, model_controls, view_controls_for
-from emlab.shared.page import formula, setup_page, start_caption, titled_table, why_em_works_link
+from emlab.shared.page import chart, formula, setup_page, start_caption, titled_table, why_em_works_link
 from emlab.shared.settings import ViewSettings
 from emlab.shared.style import component_name
 from emlab.shared.text import t
@@ -75,16 +75,8 @@ def _manual_controls(k: int, data_key: tuple, picking: bool, *, lang: str = "en"
     row = buttons.container(horizontal=True, gap="small")
     if picking:  # removed (not disabled) once started, so keyboard focus does not stay on a dead button
         ready = manual.ready(k)
-        _button(
-            row,
-            MANUAL_GO,
-            controller.on_manual_go,
-            k,
-            data_key,
-            type="primary" if ready else "secondary",
-            disabled=not ready,
-            lang=lang,
-        )
+        kind = "primary" if ready else "secondary"
+        _button(row, MANUAL_GO, controller.on_manual_go, k, data_key, type=kind, disabled=not ready, lang=lang)
     _button(row, MANUAL_CLEAR, controller.on_manual_clear, lang=lang)
 
 
@@ -98,12 +90,12 @@ def _step_buttons(walk: Walk | None, disabled: bool, *, lang: str = "en") -> Non
 
 def _plot(figure, *, picking: bool, k: int, data_key: tuple) -> None:
     """The clickable chart: a click selects a point (or, while picking, a starting mean)."""
-    st.plotly_chart(
+    chart(
         figure,
-        key=KEYS.chart,
+        KEYS.chart,
+        config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]},
         on_select=partial(_write, controller.on_chart_select, picking, k, data_key),
         selection_mode="points",
-        config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]},
     )
 
 
@@ -115,7 +107,7 @@ def _log_likelihood_panel(walk: Walk, large: bool, *, lang: str = "en") -> None:
         st.caption(t("step.ll.none", lang))
     why_em_works_link(t("step.ll.guarantee", lang), lang=lang)
     if panel.figure is not None:
-        st.plotly_chart(panel.figure, key=KEYS.log_likelihood_chart)
+        chart(panel.figure, KEYS.log_likelihood_chart)
 
 
 def _e_step_formulas(session: StepSession, selected: int, large: bool, *, lang: str = "en") -> None:

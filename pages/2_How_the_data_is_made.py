@@ -14,7 +14,7 @@ import streamlit as st
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data
 from emlab.shared.controls import data_controls, kept_result, remember, view_controls, view_controls_for
 from emlab.shared.formulas import dirichlet_latex, gaussian_latex, multinomial_latex
-from emlab.shared.page import CHART_CONFIG, setup_page
+from emlab.shared.page import chart, setup_page
 from emlab.shared.settings import DataSettings, ViewSettings
 from emlab.shared.state_keys import PARAM
 from emlab.shared.text import t
@@ -124,14 +124,14 @@ def show_story(story: Story, data_settings: DataSettings, n_draws: int, *, lang:
         else:
             key = "story.stage1.ternary" if n_components == 3 else "story.stage1.strips"
             st.caption(t(key, lang, n_draws=n_draws))
-    figure_column.plotly_chart(story.dirichlet, key=KEYS.dirichlet_chart, theme=None, config=CHART_CONFIG)
+    chart(story.dirichlet, KEYS.dirichlet_chart, where=figure_column)
 
     st.subheader(t("story.stage2", lang))
     figure_column, text_column = st.columns([3, 2], gap="large")
     with text_column:
         st.latex(multinomial_latex(story.n_samples, story.counts, story.expected))
         st.markdown(t("story.stage2.text", lang))
-    figure_column.plotly_chart(story.counts_chart, key=KEYS.counts_chart, theme=None, config=CHART_CONFIG)
+    chart(story.counts_chart, KEYS.counts_chart, where=figure_column)
 
     st.subheader(t("story.stage3", lang))
     figure_column, text_column = st.columns([3, 2], gap="large")
@@ -140,7 +140,7 @@ def show_story(story: Story, data_settings: DataSettings, n_draws: int, *, lang:
         st.markdown(t("story.stage3.text", lang))
         if story.n_features > 2:
             st.caption(t("story.stage3.view", lang, d=story.n_features))
-    figure_column.plotly_chart(story.samples, key=KEYS.samples_chart, theme=None, config=CHART_CONFIG)
+    chart(story.samples, KEYS.samples_chart, where=figure_column)
     st.markdown(story.table)
 
 

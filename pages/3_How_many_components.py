@@ -27,7 +27,7 @@ from emlab.choose_k.model import (
 from emlab.shared.cache import CACHE_TTL_SECONDS, load_chosen_data
 from emlab.shared.controls import data_controls, kept_result, remember, view_controls_for
 from emlab.shared.light_blocks import code_block_html
-from emlab.shared.page import CHART_CONFIG, setup_page
+from emlab.shared.page import chart, setup_page
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import DataSettings, ViewSettings
 from emlab.shared.text import t
@@ -181,12 +181,12 @@ def show(
         + (t("ck.truth", lang, k_true=true_k) if true_k is not None else t("ck.truth_unknown", lang)),
         icon=":material/emoji_events:",
     )
-    st.plotly_chart(criteria, key=KEYS.criteria_chart, theme=None, config=CHART_CONFIG)
+    chart(criteria, KEYS.criteria_chart)
     st.caption(t("ck.chart_caption", lang))
     fit_column, side_column = st.columns([3, 2], gap="medium")
     with fit_column:
         st.subheader(t("ck.fit_title", lang, cov=comparison.winner_type, k=comparison.winner_k))
-        st.plotly_chart(fit, key=KEYS.fit_chart, theme=None, config=CHART_CONFIG)
+        chart(fit, KEYS.fit_chart)
         if data.n_features == 1:
             st.caption(t("ck.one_feature", lang))
     with side_column:

@@ -33,13 +33,12 @@ from emlab.pitfalls.runs import (
 )
 from emlab.shared.cache import CACHE_TTL_SECONDS
 from emlab.shared.controls import view_controls
-from emlab.shared.page import setup_page
+from emlab.shared.page import chart, setup_page
 from emlab.shared.settings import ViewSettings
 from emlab.shared.text import t
 from gmm_core import INIT_METHODS
 from gmm_core.experiments import COLLAPSE_KINDS
 
-CHART_CONFIG = {"displaylogo": False}
 # Widget values survive while their experiment is hidden (the URL carries only the one shown).
 KEEP = {"bind": "query-params", "persist_state": "session"}
 
@@ -101,10 +100,6 @@ def choose_section(*, lang: str = "en") -> str:
     )
     st.query_params["pit_section"] = section
     return section
-
-
-def chart(figure, key: str) -> None:
-    st.plotly_chart(figure, key=key, theme=None, config=CHART_CONFIG)
 
 
 def local_optima_section(view: ViewSettings, *, lang: str = "en") -> None:

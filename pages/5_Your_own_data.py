@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from emlab.shared.controls import set_defaults
-from emlab.shared.page import CHART_CONFIG, link_to_page, setup_page
+from emlab.shared.page import chart, link_to_page, setup_page
 from emlab.shared.text import t
 from emlab.your_data import state, upload
 from emlab.your_data.figures import preview_figure
@@ -175,8 +175,8 @@ def _selection_section(table: upload.ParsedTable, *, lang: str = "en") -> None:
             st.warning(warning, icon=":material/warning:")
         _hand_over(selection_id, lang=lang)
     with picture:
-        chart = _preview(selection_id, dataset.X, dataset.feature_names, lang=lang)
-        st.plotly_chart(chart, key=KEYS.preview_chart, config=CHART_CONFIG)
+        preview = _preview(selection_id, dataset.X, dataset.feature_names, lang=lang)
+        chart(preview, KEYS.preview_chart)
         if len(columns) > 2:
             st.caption(t("upload.chart.more", lang, d=len(columns)))
     st.caption(t("upload.preview", lang))

@@ -17,7 +17,7 @@ import streamlit as st
 
 from emlab.shared.cache import CACHE_TTL_SECONDS, cached_data, cached_history, chosen_upload
 from emlab.shared.controls import data_controls, last_good, model_controls, remember, view_controls_for
-from emlab.shared.page import formula, setup_page, start_caption
+from emlab.shared.page import chart, formula, setup_page, start_caption
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import DataSettings, ModelSettings
 from emlab.shared.text import t
@@ -29,7 +29,6 @@ PAGE = "why"
 ITERATION_KEY, HALF_STEP_KEY = "why_iteration", "why_half_step"
 SLICE_KEY, DECOMPOSITION_KEY, LANDSCAPE_KEY = "why_slice", "why_decomposition", "why_landscape"
 MU_KEYS, RATE_KEY = ("why_mu1", "why_mu2"), "why_learning_rate"
-CONFIG = {"displaylogo": False}
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,7 +126,7 @@ def bound_section(fit: Fit, large: bool, *, lang: str = "en") -> int:
         iteration = 1
         st.caption(t("why.one_iteration", lang))
     piece, figure = cached_slice(fit.key, iteration, large, fit, lang=lang)
-    st.plotly_chart(figure, key=SLICE_KEY, theme=None, config=CONFIG)
+    chart(figure, SLICE_KEY)
     st.caption(t("why.bound.read", lang))
     if piece.off_scale:
         st.caption(t("why.bound.off_scale", lang))
@@ -162,11 +161,9 @@ def decomposition_section(fit: Fit, iteration: int, large: bool, *, lang: str = 
     st.header(t("why.dec.header", lang))
     st.markdown(t("why.dec.intro", lang))
     sentences, figure = cached_decomposition(fit.key, iteration, large, fit, lang=lang)
-    st.plotly_chart(
+    chart(
         figure,
-        key=DECOMPOSITION_KEY,
-        theme=None,
-        config=CONFIG,
+        DECOMPOSITION_KEY,
         on_select=lambda: _on_half_step(why.n_iterations(fit.history)),
         selection_mode="points",
     )
@@ -180,7 +177,7 @@ def landscape_section(large: bool, *, lang: str = "en") -> None:
     """The landscape with both paths beside the controls, the step counts and one sentence per method."""
     st.header(t("why.ga.header", lang))
     st.markdown(t("why.ga.intro", lang, tol=why.GRADIENT_TOL))
-    chart, side = (st.container(), st.container()) if large else st.columns([3, 2])  # a projector: one column
+    chart_column, side = (st.container(), st.container()) if large else st.columns([3, 2])  # a projector: one column
     for key, default in zip(MU_KEYS, why.DEFAULT_START, strict=True):
         st.session_state.setdefault(key, default)  # set here, not by the widget: a click's callback also sets it
     starts = [
@@ -204,10 +201,8 @@ def landscape_section(large: bool, *, lang: str = "en") -> None:
         help=t("why.ga.rate.help", lang),
     )
     comparison, figure = cached_landscape(float(starts[0]), float(starts[1]), float(rate), large, lang=lang)
-    chart.plotly_chart(
-        figure, key=LANDSCAPE_KEY, theme=None, config=CONFIG, on_select=_on_landscape_click, selection_mode="points"
-    )
-    chart.caption(t("why.ga.click_hint", lang))
+    chart(figure, LANDSCAPE_KEY, where=chart_column, on_select=_on_landscape_click, selection_mode="points")
+    chart_column.caption(t("why.ga.click_hint", lang))
     em, ascent = comparison.em, comparison.ascent
     not_reached = t("why.ga.not_reached", lang, max_steps=why.MAX_STEPS)
     left, right = side.columns(2)

@@ -147,3 +147,15 @@ def test_the_package_docstring_names_every_emlab_module():
         if name.startswith("emlab.") and not name.endswith("_zh") and f"``{name.split('.')[-1]}``" not in documented
     ]
     assert not missing, f"emlab/__init__.py does not say what these hold: {missing}"
+
+
+@pytest.mark.parametrize("path", PAGE_FILES, ids=lambda path: path.name)
+def test_pages_draw_charts_only_through_the_shared_chart(path):
+    """``emlab.shared.page.chart`` keeps every figure's own template (``theme=None``); a page calling
+    ``plotly_chart`` itself would get Streamlit's theme, small tick labels and no presentation sizes."""
+    calls = [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "plotly_chart"
+    ]
+    assert not calls, f"{path.name} calls plotly_chart on lines {calls}: use emlab.shared.page.chart"

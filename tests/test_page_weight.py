@@ -55,6 +55,13 @@ def weigh(at: AppTest) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("page", BUDGETS)
+def test_every_chart_is_drawn_with_its_own_template(page):
+    """Streamlit's theme (``theme="streamlit"``) would redraw ticks and fonts its own way."""
+    at = open_page(page)
+    assert [chart.proto.theme for chart in at.get("plotly_chart")] == [""] * len(at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("page", BUDGETS)
 def test_page_stays_within_its_trace_and_byte_budget(page):
     at = open_page(page)
     traces, size = weigh(at)

@@ -46,6 +46,15 @@ def setup_page(title_key: str) -> str:
     return lang
 
 
+def chart(figure, key: str, *, where=None, config: dict | None = None, **events) -> None:
+    """Draw ``figure`` as it was built, in ``where`` (default: the page), with plotly's toolbar.
+
+    ``theme=None`` on every chart: Streamlit's own theme would swap in its template (small grey tick
+    labels), so presentation mode's sizes and the house template would be lost.
+    """
+    (where or st).plotly_chart(figure, key=key, theme=None, config=config or CHART_CONFIG, **events)
+
+
 def link_to_page(
     path: str, label: str, icon: str | None = None, query: dict | None = None, *, lang: str | None = None
 ) -> None:
