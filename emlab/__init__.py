@@ -10,7 +10,7 @@ in ``shared``, which imports no feature folder. Only ``shared.cache``, ``shared.
     - ``pipeline``: pure functions from settings to data sets and EM histories;
     - ``cache``, ``controls``, ``page``: the thin Streamlit layer (cached calls, sidebar, page setup);
     - ``state_keys``: the shared session-state keys and URL parameters, declared once;
-    - ``style``: palette, symbols, sizes, the figure template and font;
+    - ``style``: palette, symbols, sizes, the figure template and font, presentation mode's page text;
     - ``figures``: the 2-D view, ellipses, means, and the display rules
       (histogram bins, the off-scale first log-likelihood, which rows a chart draws);
     - ``panels``: the log-likelihood panel and the pieces of a 1-D histogram picture;

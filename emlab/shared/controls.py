@@ -31,6 +31,7 @@ from emlab.shared.language import DEFAULT_LANGUAGE, language_label, parse_langua
 from emlab.shared.pipeline import LoadedData
 from emlab.shared.settings import DataSettings, ModelSettings, ViewSettings
 from emlab.shared.state_keys import PARAM, SESSION
+from emlab.shared.style import PROJECTOR_CSS
 from emlab.shared.text import LANGUAGES, t
 from gmm_core import COVARIANCE_TYPES, INIT_METHODS
 
@@ -329,9 +330,8 @@ def view_controls(
     default = ViewSettings()
     sidebar = st.sidebar
     sidebar.header(t("view.header", lang))
-    n_features = len(feature_names)
     projection, x_feature, y_feature = default.projection, 0, 1
-    if n_features > 2:
+    if len(feature_names) > 2:
         projection = _bound(
             sidebar.radio,
             t("view.projection", lang),
@@ -347,19 +347,19 @@ def view_controls(
             if x_feature == y_feature:
                 sidebar.warning(t("warn.same_features", lang))
     show_truth = truth_toggle and _bound(sidebar.toggle, t("view.truth", lang), PARAM.truth, value=default.show_truth)
-    large_help = t("view.large.help", lang)
-    large = _bound(sidebar.toggle, t("view.large", lang), PARAM.large, value=default.large, help=large_help)
-    _fold_sidebar_for_projector(large)
+    large = _bound(sidebar.toggle, t("view.large", lang), PARAM.large, value=False, help=t("view.large.help", lang))
+    _dress_for_projector(large)
     return ViewSettings(projection, int(x_feature), int(y_feature), bool(show_truth), bool(large))
 
 
-def _fold_sidebar_for_projector(large: bool) -> None:
-    """Fold the sidebar away in presentation mode, so a projected chart takes the page's width.
+def _dress_for_projector(large: bool) -> None:
+    """Presentation mode: larger page text (``PROJECTOR_CSS``); the sidebar folded so charts take the width.
 
-    Streamlit acts on it only when it changes (the mode switched on, a link opened in the mode), and
-    never once the user has opened or closed the sidebar in this browser: their own choice is kept.
+    Streamlit folds it only when the state changes, never once the user has opened or closed it here.
     """
     st.set_page_config(initial_sidebar_state="collapsed" if large else "auto")
+    if large:
+        st.html(PROJECTOR_CSS)
 
 
 def view_controls_for(data: LoadedData | None, *, lang: str | None = None) -> ViewSettings:

@@ -17,6 +17,16 @@ LABEL_OUTLINE = "1px 1px 2px white, -1px -1px 2px white, 1px -1px 2px white, -1p
 # Bar fill patterns, one per class: the second cue beside colour in bar charts.
 PATTERNS = ("", "/", "x", "-", "|", "+", ".", "\\")
 
+# Presentation mode's page text (the figures take sizes(large=True)): prose, captions, tables, widget
+# and metric labels one step up on the main page, for the back row (metric values are large already);
+# the sidebar keeps its size.
+PROJECTOR_CSS = """<style>
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] :is(p, li, td, th) { font-size: 1.3rem; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] :is(p, li) { font-size: 1.1rem; }
+[data-testid="stMain"] :is([data-testid="stWidgetLabel"], [data-testid="stMetricLabel"], button) p {font-size: 1.1rem}
+[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: inherit; }
+</style>"""
+
 
 def component_color(k: int) -> str:
     """Colour of component ``k`` (cycles after eight; the symbol tells repeats apart)."""

@@ -135,13 +135,22 @@ def chart_width(page) -> float:
     return page.locator(CHART).first.bounding_box()["width"]
 
 
+PROSE = "[data-testid=stMain] [data-testid=stMarkdownContainer] p"
+METRIC_VALUE = "[data-testid=stMain] [data-testid=stMetricValue] p"
+
+
+def font_size(page, selector: str) -> float:
+    """The font size of the first element ``selector`` finds, in pixels."""
+    return page.evaluate(f"() => parseFloat(getComputedStyle(document.querySelector('{selector}')).fontSize)")
+
+
 def presentation_toggle(page):
     return page.locator(SIDEBAR).get_by_text("Presentation mode")
 
 
 def test_presentation_mode_folds_the_sidebar_away_and_one_click_brings_it_back(browser, app_url):
-    """On a projector the charts take the width: a link in presentation mode opens with the sidebar folded,
-    and switching the mode on folds it; the arrow at the top left opens it again, values intact."""
+    """On a projector the charts take the width and the text grows: a link in presentation mode opens with
+    the sidebar folded, and switching the mode on folds it; the arrow at the top left opens it again."""
     for how in ("link", "toggle"):
         context = browser.new_context(viewport={"width": 1280, "height": 720})  # a browser new to the app
         try:
@@ -150,10 +159,13 @@ def test_presentation_mode_folds_the_sidebar_away_and_one_click_brings_it_back(b
             wait_for_charts(page)
             if how == "toggle":
                 assert not sidebar_folded(page), "only presentation mode folds the sidebar"
+                assert font_size(page, PROSE) == 16
                 presentation_toggle(page).click()
                 page.wait_for_function(f"() => document.querySelector('{SIDEBAR}').dataset.collapsed === 'true'")
                 wait_for_app(page)
             assert sidebar_folded(page)
+            assert font_size(page, PROSE) > 20, "the page's text grows for the back row too"
+            assert font_size(page, METRIC_VALUE) == 36, "a metric's value is large already"
             assert_no_exception(page)
             folded_width = chart_width(page)
             screenshot(page, f"presentation_{how}_1280x720", full_page=False)
