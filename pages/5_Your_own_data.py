@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from emlab.shared.controls import set_defaults
+from emlab.shared.controls import set_defaults, view_controls_for
 from emlab.shared.page import chart, link_to_page, setup_page
 from emlab.shared.text import t
 from emlab.your_data import state, upload
@@ -33,9 +33,9 @@ def _load_example(*, lang: str = "en") -> None:
 
 
 @st.cache_data(max_entries=PREVIEW_CACHE_ENTRIES, show_spinner=False)
-def _preview(selection_id: str, _X, feature_names: tuple[str, ...], *, lang: str = "en"):
-    """The preview chart of one selection (``selection_id`` identifies ``_X``)."""
-    return preview_figure(_X, feature_names, t("upload.chart.count", lang))
+def _preview(selection_id: str, _X, feature_names: tuple[str, ...], large: bool, *, lang: str = "en"):
+    """The preview chart of one selection (``selection_id`` identifies ``_X``); ``large``: presentation mode."""
+    return preview_figure(_X, feature_names, t("upload.chart.count", lang), large=large)
 
 
 def _file_section(*, lang: str = "en") -> None:
@@ -156,7 +156,7 @@ def _in_use_links(dataset, *, lang: str = "en") -> None:
     st.caption(t("upload.hint.source", lang))
 
 
-def _selection_section(table: upload.ParsedTable, *, lang: str = "en") -> None:
+def _selection_section(table: upload.ParsedTable, large: bool, *, lang: str = "en") -> None:
     columns, standardise = _choice(table, lang=lang)
     if not columns:
         st.warning(t("upload.columns.none", lang), icon=":material/touch_app:")
@@ -175,7 +175,7 @@ def _selection_section(table: upload.ParsedTable, *, lang: str = "en") -> None:
             st.warning(warning, icon=":material/warning:")
         _hand_over(selection_id, lang=lang)
     with picture:
-        preview = _preview(selection_id, dataset.X, dataset.feature_names, lang=lang)
+        preview = _preview(selection_id, dataset.X, dataset.feature_names, large, lang=lang)
         chart(preview, KEYS.preview_chart)
         if len(columns) > 2:
             st.caption(t("upload.chart.more", lang, d=len(columns)))
@@ -186,6 +186,7 @@ def _selection_section(table: upload.ParsedTable, *, lang: str = "en") -> None:
 
 def main() -> None:
     lang = setup_page("upload.title")
+    view = view_controls_for(None, lang=lang)  # presentation mode only: the page draws no fit
     set_defaults(st.session_state, state.DEFAULTS)
     st.title(t("upload.title", lang))
     st.markdown(t("upload.intro", lang))
@@ -202,7 +203,7 @@ def main() -> None:
         return
     st.divider()
     _reading_section(table, lang=lang)
-    _selection_section(table, lang=lang)
+    _selection_section(table, view.large, lang=lang)
 
 
 main()

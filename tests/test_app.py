@@ -233,6 +233,7 @@ def test_truth_toggle_only_when_the_truth_is_known():
         ("pages/3_How_many_components.py", {}, {"truth", "big"}),
         ("pages/4_When_EM_goes_wrong.py", {}, {"truth", "big"}),
         ("pages/6_Why_EM_works.py", {"source": "iris"}, {"big"}),  # no view of the data on this page
+        ("pages/5_Your_own_data.py", {}, {"big"}),  # a preview of the file, no fit
     ],
 )
 def test_each_page_offers_only_the_view_controls_that_change_it(page, query, offered):
