@@ -93,7 +93,7 @@ def _plot(figure, *, picking: bool, k: int, data_key: tuple) -> None:
     chart(
         figure,
         KEYS.chart,
-        config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]},
+        config={"modeBarButtonsToRemove": ["select2d", "lasso2d"]},
         on_select=partial(_write, controller.on_chart_select, picking, k, data_key),
         selection_mode="points",
     )

@@ -14,10 +14,9 @@ import re
 import select
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
-from tests.e2e.conftest import free_port, stop_server
+from tests.e2e.conftest import answers_health_check, free_port, stop_server
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -56,11 +55,12 @@ def test_the_run_command_serves_the_app_on_a_desktop_without_asking_anything(tmp
         deadline = time.monotonic() + SERVE_SECONDS
         while time.monotonic() < deadline and process.poll() is None:
             printed += _read_available(controller)
-            if _healthy(port):
+            if answers_health_check(port):
                 break
         printed += _read_available(controller)
-        assert b"Email" not in printed, f"streamlit run stops to ask: {printed.decode(errors='replace')[-400:]}"
-        assert _healthy(port), f"no app on port {port} after {SERVE_SECONDS} s: {printed.decode(errors='replace')}"
+        shown = printed.decode(errors="replace")
+        assert b"Email" not in printed, f"streamlit run stops to ask: {shown[-400:]}"
+        assert answers_health_check(port), f"no app on port {port} after {SERVE_SECONDS} s: {shown}"
     finally:
         stop_server(process)
         os.close(controller)
@@ -73,11 +73,3 @@ def _read_available(descriptor: int) -> bytes:
         return os.read(descriptor, 65536) if ready else b""
     except OSError:  # the process has closed the terminal
         return b""
-
-
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False

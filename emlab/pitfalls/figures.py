@@ -39,10 +39,10 @@ def gallery_figure(
     The points answer no hover, so each panel's are painted as one picture (:mod:`emlab.pitfalls.raster`)
     rather than drawn as 600 SVG markers: eight panels were 4,800 of the page's 7,600 SVG nodes.
     """
-    points = view.points(X)
+    points, truth_outlines = view.points(X), truth_shapes(truth, view, large=large)
     panels, painted = [], []
     for fit in fits:
-        shapes = truth_shapes(truth, view, large=large) if truth is not None else []
+        shapes = list(truth_outlines)
         if fit.params is None:
             painted.append((points, blended_rgba(None, len(points))))
             title = t("pit.lo.seed_failed", lang, seed=fit.seed)

@@ -61,12 +61,15 @@ def hard_rgba(labels: np.ndarray, n_components: int) -> np.ndarray:
     return palette[np.asarray(labels, dtype=int)]
 
 
-def truth_shapes(params: GMMParams, view: View2D, *, large: bool = False) -> list[dict]:
+def truth_shapes(params: GMMParams | None, view: View2D, *, large: bool = False) -> list[dict]:
     """The true components as :func:`emlab.shared.figures.truth_traces` draws them, as path shapes instead.
 
     One SVG node each between the grid and the traces, in the truth's own line style and opacity,
     for panels whose points are painted as a picture above the traces (:mod:`emlab.pitfalls.raster`).
+    Empty when ``params`` is None (the truth unknown or hidden), as ``truth_traces``.
     """
+    if params is None:
+        return []
     style = truth_traces(params, view, large=large)[0]
     means, covariances = view.components(params)
     return [

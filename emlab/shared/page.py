@@ -49,10 +49,12 @@ def setup_page(title_key: str) -> str:
 def chart(figure, key: str, *, where=None, config: dict | None = None, **events) -> None:
     """Draw ``figure`` as it was built, in ``where`` (default: the page), with plotly's toolbar.
 
+    ``config`` adds to the house toolbar settings (``CHART_CONFIG``), such as buttons a chart removes.
+
     ``theme=None`` on every chart: Streamlit's own theme would swap in its template (small grey tick
     labels), so presentation mode's sizes and the house template would be lost.
     """
-    (where or st).plotly_chart(figure, key=key, theme=None, config=config or CHART_CONFIG, **events)
+    (where or st).plotly_chart(figure, key=key, theme=None, config={**CHART_CONFIG, **(config or {})}, **events)
 
 
 def link_to_page(

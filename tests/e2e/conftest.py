@@ -76,14 +76,20 @@ def start_server(port: int) -> subprocess.Popen:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited early:\n{process.stdout.read()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.3)
+        if answers_health_check(port):
+            return process
+        time.sleep(0.3)
     process.kill()
     raise RuntimeError("streamlit did not answer its health check within 60 s")
+
+
+def answers_health_check(port: int) -> bool:
+    """Whether a Streamlit server on ``port`` (loopback) says it is healthy."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def stop_server(process: subprocess.Popen) -> None:
